@@ -1,0 +1,75 @@
+"""Settings from ``LESSONPLAN_*`` environment variables (SPEC §5), in one class.
+
+``get_settings()`` is cached; tests call ``get_settings.cache_clear()`` after changing the
+environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+QualityPolicy = Literal["warn", "repair", "reject"]
+PromptVariant = Literal["compact", "full"]
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("lessonplan", appauthor=False))
+    return f"sqlite+aiosqlite:///{data_dir / 'lessonplan.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LESSONPLAN_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    llm: str = "offline"
+    fallback_llms: str = ""
+    offline_fallback: bool = False
+    cache_ttl_hours: float = Field(default=24.0, gt=0)
+    cache_purge_grace_hours: float = Field(default=24.0 * 7, ge=0)
+    quality_policy: QualityPolicy = "warn"
+    prompt: PromptVariant = "compact"
+    api_keys: str = ""
+    metalanguage: str = "en"
+
+    # LLM call policy
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+    compile_timeout_seconds: float = Field(default=600.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0)
+    llm_retry_base_seconds: float = Field(default=0.5, ge=0)
+    llm_retry_max_seconds: float = Field(default=20.0, ge=0)
+    llm_max_repairs: int = Field(default=2, ge=0, le=5)
+    llm_concurrency: int = Field(default=8, ge=1)
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
+    openai_response_format: Literal["json_schema", "json_object"] = "json_schema"
+    price_table: str = ""  # JSON {"model": {"input": usd_per_mtok, "output": usd_per_mtok}}
+
+    # HTTP
+    max_body_bytes: int = Field(default=256 * 1024, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "LESSONPLAN_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @property
+    def fallback_llm_specs(self) -> list[str]:
+        return [s.strip() for s in self.fallback_llms.split(",") if s.strip()]
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,223 @@
+"""The lesson: four stages compiled from a DomainPlan, each with its own status.
+
+Stages cite the plan by grammar function id (``gf_001``) and by bucket item surface form, so a
+check can tell whether a stage uses its plan. Target-language text is a :class:`TargetText`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lessonplan.domain.models import DomainPlan, Register
+
+StageName = Literal["content", "comprehension", "production", "interaction"]
+STAGES: tuple[StageName, ...] = ("content", "comprehension", "production", "interaction")
+StageStatus = Literal["pending", "done", "failed"]
+LessonStatus = Literal["complete", "partial", "failed"]
+
+
+class TargetText(BaseModel):
+    """Target-language text: surface form, kana reading, romanisation and translation."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    surface: str = Field(min_length=1)
+    reading: str = ""
+    romaji: str = ""
+    translation: str = ""
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+class WordEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: TargetText
+    bucket: str = ""
+    part_of_speech: str = ""
+    from_kit: bool = False
+
+
+class GrammarExplanation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    grammar_id: str
+    pattern_ja: str
+    explanation: str
+    examples: list[TargetText] = Field(default_factory=list)
+
+
+class DialogueTurn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    speaker: str
+    register: Register = "polite"
+    text: TargetText
+
+
+class Dialogue(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    scenario: str
+    setting: str = ""
+    turns: list[DialogueTurn] = Field(min_length=2)
+
+
+class Reading(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    sentences: list[TargetText] = Field(min_length=1)
+
+
+class CultureNote(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    theme_en: str
+    theme_ja: str = ""
+    body: str
+
+
+class ContentStage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    objective: str
+    objective_ja: str = ""
+    words: list[WordEntry] = Field(min_length=1)
+    grammar: list[GrammarExplanation] = Field(min_length=1)
+    dialogue: Dialogue
+    reading: Reading
+    culture_notes: list[CultureNote] = Field(default_factory=list)
+    phrases: list[TargetText] = Field(default_factory=list)
+
+
+# --- comprehension ----------------------------------------------------------------------------
+
+
+class ComprehensionQuestion(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    source: Literal["dialogue", "reading"]
+    kind: Literal["multiple_choice", "true_false", "short_answer"] = "multiple_choice"
+    question: str
+    options: list[str] = Field(default_factory=list)
+    answer: str
+    evidence: str = ""
+
+
+class ComprehensionStage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    questions: list[ComprehensionQuestion] = Field(min_length=1)
+
+
+# --- production -------------------------------------------------------------------------------
+
+
+class ProductionTask(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    grammar_id: str
+    instruction: str
+    vocabulary: list[str] = Field(default_factory=list)
+    model_answer: TargetText
+
+
+class ProductionStage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    tasks: list[ProductionTask] = Field(min_length=1)
+
+
+# --- interaction ------------------------------------------------------------------------------
+
+
+class RolePlay(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    scenario: str
+    setting: str = ""
+    learner_role: str
+    partner_role: str
+    register: Register
+    goal: str
+    partner_lines: list[TargetText] = Field(default_factory=list)
+    useful_expressions: list[TargetText] = Field(default_factory=list)
+    grammar_ids: list[str] = Field(default_factory=list)
+    success_criteria: list[str] = Field(min_length=1)
+
+
+class InteractionStage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role_plays: list[RolePlay] = Field(min_length=1)
+
+
+STAGE_MODELS: dict[StageName, type[BaseModel]] = {
+    "content": ContentStage,
+    "comprehension": ComprehensionStage,
+    "production": ProductionStage,
+    "interaction": InteractionStage,
+}
+
+
+class StageRecord(BaseModel):
+    """One stage of a stored lesson: its data (when done), status, model and timings.
+
+    The prompt is recorded by hash and template version, never by text.
+    """
+
+    status: StageStatus = "pending"
+    data: dict[str, Any] | None = None
+    source: str = ""
+    model: str = ""
+    prompt_hash: str = ""
+    prompt_version: str = ""
+    attempts: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_ms: float = 0.0
+    error: str | None = None
+    error_type: str | None = None
+
+
+class Lesson(BaseModel):
+    """A stored lesson version: the plan it was compiled from and its four stages."""
+
+    lesson_id: str
+    version: int
+    can_do_id: str
+    learner_id: str
+    profile_hash: str
+    kit_hash: str
+    plan_version: int | None = None
+    plan: DomainPlan
+    plan_source: str = ""
+    metalanguage: str = "en"
+    status: LessonStatus = "complete"
+    stages: dict[StageName, StageRecord]
+    created_at: datetime | None = None
+
+    def stage_data(self, name: StageName) -> BaseModel | None:
+        record = self.stages.get(name)
+        if record is None or record.data is None:
+            return None
+        return STAGE_MODELS[name].model_validate(record.data)
+
+
+def lesson_status(stages: dict[StageName, StageRecord]) -> LessonStatus:
+    statuses = [stages[name].status if name in stages else "pending" for name in STAGES]
+    if all(s == "done" for s in statuses):
+        return "complete"
+    if any(s == "done" for s in statuses):
+        return "partial"
+    return "failed"

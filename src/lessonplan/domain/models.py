@@ -1,0 +1,325 @@
+"""Input and plan models: descriptor, learner profile, pre-lesson kit and DomainPlan.
+
+Pure values: nothing here does I/O. The plan's provenance (model, prompt version, tokens, source)
+travels beside the plan in :class:`PlanProvenance`, never inside the LLM's JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+Register = Literal["plain", "polite", "neutral"]
+
+# ``register`` is the SPEC's field name; it shadows ABCMeta.register on the class only, harmlessly.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+PlanSource = Literal[
+    "cache",
+    "generated",
+    "repaired",
+    "fallback",
+    "stale_cache",
+    "offline",
+    "reused",
+    "manual_edit",
+    "rollback",
+]
+
+
+class CanDoDescriptor(BaseModel):
+    """A Can-Do descriptor of the catalog.
+
+    Accepts the SPEC field names and the recorded fixture shape (``primaryTopic_ja``,
+    ``description: {en, ja}``, ``skillDomain_ja``, ``type_ja``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    uid: str = Field(min_length=1, max_length=200)
+    level: Level
+    primary_topic_ja: str = ""
+    primary_topic_en: str = ""
+    skill_domain: str = ""
+    type: str = ""
+    description_en: str = Field(min_length=1)
+    description_ja: str = ""
+    title_en: str = ""
+    title_ja: str = ""
+    source: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_recorded_shape(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        renames = {
+            "primaryTopic_ja": "primary_topic_ja",
+            "primaryTopic_en": "primary_topic_en",
+            "skillDomain_ja": "skill_domain",
+            "skillDomain": "skill_domain",
+            "type_ja": "type",
+        }
+        for old, new in renames.items():
+            if old in data:
+                value = data.pop(old)
+                data.setdefault(new, value)
+        description = data.get("description")
+        if isinstance(description, dict):
+            data.pop("description")
+            data.setdefault("description_en", description.get("en", ""))
+            data.setdefault("description_ja", description.get("ja", ""))
+        title = data.get("title")
+        if isinstance(title, dict):
+            data.pop("title")
+            data.setdefault("title_en", title.get("en", ""))
+            data.setdefault("title_ja", title.get("ja", ""))
+        return data
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en or self.description_en[:60]
+
+
+class UsageContext(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    primary_use_case: str | None = None
+    register_preferences: list[Register] = Field(default_factory=list)
+    formality_contexts: dict[str, str] = Field(default_factory=dict)
+    scenario_details: list[str] = Field(default_factory=list)
+
+
+class LearningPreferences(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grammar_focus_areas: list[str] = Field(default_factory=list)
+    exercise_types: list[str] = Field(default_factory=list)
+    interaction_preferences: list[str] = Field(default_factory=list)
+
+
+class LearnerProfile(BaseModel):
+    """A learner's profile. Every field but ``learner_id`` is optional; unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    learner_id: str = Field(min_length=1, max_length=200)
+    current_level: Level | None = None
+    native_language: str | None = None
+    learning_goals: list[str] = Field(default_factory=list)
+    previous_knowledge: str | None = None
+    usage_context: UsageContext | None = None
+    vocabulary_domain_goals: list[str] = Field(default_factory=list)
+    grammar_progression_goals: list[str] = Field(default_factory=list)
+    formulaic_expression_goals: list[str] = Field(default_factory=list)
+    known_vocabulary: list[str] = Field(default_factory=list)
+    known_grammar: list[str] = Field(default_factory=list)
+    cultural_interests: list[str] = Field(default_factory=list)
+    cultural_background: str | None = None
+    learning_preferences: LearningPreferences | None = None
+
+    @classmethod
+    def anonymous(cls) -> LearnerProfile:
+        """The profile used when the caller gives none."""
+        return cls(learner_id="anonymous")
+
+    @property
+    def register_preferences(self) -> list[Register]:
+        return list(self.usage_context.register_preferences) if self.usage_context else []
+
+
+class KitWord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    surface: str = Field(min_length=1)
+    reading: str = ""
+    meaning: str = ""
+
+
+class KitGrammar(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str = Field(min_length=1)
+    meaning: str = ""
+
+
+class KitPhrase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1)
+    meaning: str = ""
+
+
+class KitRequirements(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_words: int = Field(default=0, ge=0)
+    min_grammar: int = Field(default=0, ge=0)
+    min_phrases: int = Field(default=0, ge=0)
+
+
+class PrelessonKit(BaseModel):
+    """Words, grammar and phrases the learner must meet in this lesson, with minimum counts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    words: list[KitWord] = Field(default_factory=list)
+    grammar: list[KitGrammar] = Field(default_factory=list)
+    phrases: list[KitPhrase] = Field(default_factory=list)
+    requirements: KitRequirements = Field(default_factory=KitRequirements)
+
+    def effective_requirements(self) -> KitRequirements:
+        """Requirements capped by what the kit holds (the earlier system asked for more)."""
+        req = self.requirements
+        return KitRequirements(
+            min_words=min(req.min_words, len(self.words)),
+            min_grammar=min(req.min_grammar, len(self.grammar)),
+            min_phrases=min(req.min_phrases, len(self.phrases)),
+        )
+
+    def required_words(self) -> list[KitWord]:
+        return self.words[: self.effective_requirements().min_words]
+
+    def required_grammar(self) -> list[KitGrammar]:
+        return self.grammar[: self.effective_requirements().min_grammar]
+
+    def required_phrases(self) -> list[KitPhrase]:
+        return self.phrases[: self.effective_requirements().min_phrases]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.grammar or self.phrases)
+
+
+# --- DomainPlan -------------------------------------------------------------------------------
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    label: str = Field(min_length=1)
+    register: Register
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1)
+    setting: str = ""
+    roles: list[Role] = Field(min_length=1)
+
+
+class LexBucket(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1)
+    items: list[str] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _strip_items(cls, items: list[str]) -> list[str]:
+        return [item.strip() for item in items if item and item.strip()]
+
+
+class GrammarFunction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    pattern_ja: str = Field(min_length=1)
+    slots: list[str] = Field(default_factory=list)
+    notes_en: str = ""
+
+
+class Evaluation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    success_criteria: list[str] = Field(default_factory=list)
+    discourse_markers: list[str] = Field(default_factory=list)
+
+
+class DomainPlan(BaseModel):
+    """The lesson plan the LLM (or the offline planner) produces for one descriptor and learner."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    uid: str
+    level: Level
+    communicative_function_en: str = Field(min_length=1)
+    communicative_function_ja: str = Field(min_length=1)
+    scenarios: list[Scenario] = Field(min_length=1)
+    lex_buckets: list[LexBucket] = Field(min_length=1)
+    grammar_functions: list[GrammarFunction] = Field(min_length=1)
+    evaluation: Evaluation
+    cultural_themes_en: list[str] = Field(default_factory=list)
+    cultural_themes_ja: list[str] = Field(default_factory=list)
+
+    def all_items(self) -> list[str]:
+        return [item for bucket in self.lex_buckets for item in bucket.items]
+
+    def grammar_ids(self) -> list[str]:
+        return [gf.id for gf in self.grammar_functions]
+
+
+_GF_ID = re.compile(r"^gf_\d{3}$")
+
+
+def grammar_function_id(index: int) -> str:
+    """The canonical id of the ``index``-th (0-based) grammar function: ``gf_001``, ``gf_002``…"""
+    return f"gf_{index + 1:03d}"
+
+
+def normalize_plan(plan: DomainPlan, descriptor: CanDoDescriptor) -> DomainPlan:
+    """Set ``uid`` and ``level`` from the descriptor and renumber grammar function ids.
+
+    The generator does not choose these: the recorded plans carry an invented ``uid`` ("12345")
+    and sometimes the wrong ``level``.
+    """
+    functions = [
+        gf.model_copy(update={"id": grammar_function_id(i)})
+        for i, gf in enumerate(plan.grammar_functions)
+    ]
+    return plan.model_copy(
+        update={"uid": descriptor.uid, "level": descriptor.level, "grammar_functions": functions}
+    )
+
+
+def is_canonical_grammar_id(value: str) -> bool:
+    return bool(_GF_ID.match(value))
+
+
+class PlanProvenance(BaseModel):
+    """Where a plan came from. Travels beside the plan, never inside the LLM's JSON."""
+
+    source: PlanSource
+    model: str
+    provider: str = ""
+    prompt_version: str = ""
+    schema_version: str = ""
+    prompt_variant: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+    path: list[str] = Field(default_factory=list)
+    created_at: datetime | None = None
+    plan_version: int | None = None
+    key_hash: str | None = None
+    duration_ms: float = 0.0
+
+
+class PlanResult(BaseModel):
+    """A plan with its provenance and any quality issues found in it."""
+
+    plan: DomainPlan
+    provenance: PlanProvenance
+    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def source(self) -> PlanSource:
+        return self.provenance.source

@@ -1,0 +1,1 @@
+"""Prompt builders and token counting. Pure: nothing here does I/O."""
