@@ -188,6 +188,7 @@ class StageRecord(BaseModel):
     duration_ms: float = 0.0
     error: str | None = None
     error_type: str | None = None
+    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Lesson(BaseModel):

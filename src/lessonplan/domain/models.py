@@ -311,6 +311,7 @@ class PlanProvenance(BaseModel):
     plan_version: int | None = None
     key_hash: str | None = None
     duration_ms: float = 0.0
+    cost_usd: float = 0.0
 
 
 class PlanResult(BaseModel):

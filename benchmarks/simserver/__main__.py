@@ -1,0 +1,59 @@
+"""``python -m benchmarks.simserver --port 8099 --latency-ms 50 --fault-rate 0.3 --faults ...``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from benchmarks.simserver.config import SimConfig
+from benchmarks.simserver.server import READY, _bind, make_server
+
+
+def _list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse_config(argv: list[str] | None = None) -> tuple[argparse.Namespace, SimConfig]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.simserver", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8099, help="0 picks a free port")
+    parser.add_argument("--latency-ms", type=float)
+    parser.add_argument("--fault-rate", type=float)
+    parser.add_argument("--faults", type=_list, help="kinds drawn at --fault-rate (comma list)")
+    parser.add_argument("--script", type=_list, help="per-request outcomes consumed first")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--retry-after", dest="retry_after_seconds", type=float)
+    parser.add_argument("--timeout-seconds", type=float, help="how long a timeout fault stalls")
+    parser.add_argument("--mode", choices=["offline", "recorded"])
+    parser.add_argument("--recorded-dir")
+    parser.add_argument("--config-json", help="a whole SimConfig as JSON (flags override it)")
+    args = parser.parse_args(argv)
+    base = SimConfig.model_validate_json(args.config_json) if args.config_json else SimConfig()
+    fields = [
+        "latency_ms",
+        "fault_rate",
+        "faults",
+        "script",
+        "seed",
+        "retry_after_seconds",
+        "timeout_seconds",
+        "mode",
+        "recorded_dir",
+    ]
+    changes = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+    return args, SimConfig.model_validate(base.model_dump() | changes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, config = parse_config(argv)
+    sock = _bind(args.host, args.port)
+    port = sock.getsockname()[1]
+    print(f"{READY} http://{args.host}:{port}/v1", flush=True)
+    server, _ = make_server(config)
+    server.run(sockets=[sock])
+    sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

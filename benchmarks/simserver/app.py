@@ -1,0 +1,238 @@
+"""A simulated OpenAI-compatible chat completions server, with latency and fault injection.
+
+It answers like an LLM that follows the planner and stage prompts: it parses the ``<data>``
+blocks of the last user message, finds the task from the requested schema name, and replies
+with the offline planner's JSON (or, in ``recorded`` mode, the recorded plans). Tokens are
+counted with ``o200k_base`` as OpenAI would. Faults (429 with Retry-After, 500, a stall past the
+client's timeout, prose, missing fields, truncated JSON) are scripted or drawn at a seeded rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+import uuid
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from benchmarks.simserver.config import SimConfig, SimState
+from lessonplan.prompts.datablocks import parse_data_blocks
+
+SCHEMA_TASKS = {
+    "DomainPlan": "plan",
+    "ContentStage": "content",
+    "ComprehensionStage": "comprehension",
+    "ProductionStage": "production",
+    "InteractionStage": "interaction",
+}
+_TARGET = re.compile(r"TARGET_SCHEMA:\s*([A-Za-z_][A-Za-z0-9_]*)")
+TOKENS_PER_MESSAGE = 3
+TOKENS_REPLY_PRIMING = 3
+PROSE = (
+    "Certainly! I have thought carefully about this learner and the descriptor. The lesson "
+    "should focus on everyday situations, with polite register and a few key phrases."
+)
+
+
+@lru_cache(maxsize=1)
+def _encoding() -> Any:
+    """``o200k_base``, loaded once (bpe-openai 0.1.4 warns about ``open_binary`` on load)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import bpe_openai
+
+        return bpe_openai.get_encoding("o200k_base")
+
+
+def count_tokens(text: str) -> int:
+    return len(_encoding().encode_ordinary(text))
+
+
+def _text(content: Any) -> str:
+    """A message's content as text (a string, or a list of ``{"type": "text"}`` parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def find_task(body: dict[str, Any], system: str) -> str:
+    """The task from ``response_format.json_schema.name`` or a ``TARGET_SCHEMA:`` line."""
+    response_format = body.get("response_format") or {}
+    name = (response_format.get("json_schema") or {}).get("name")
+    if not name:
+        match = _TARGET.search(system)
+        name = match.group(1) if match else ""
+    return SCHEMA_TASKS.get(name, "")
+
+
+def _drop_fields(text: str) -> str:
+    """Valid JSON with every other top-level field (starting with the first) removed."""
+    data = json.loads(text)
+    kept = {k: v for i, (k, v) in enumerate(data.items()) if i % 2 == 1}
+    return json.dumps(kept, ensure_ascii=False)
+
+
+class Answerer:
+    """The content the simulated model replies with (offline planner or recorded plans)."""
+
+    def __init__(self) -> None:
+        self._planner: Any = None
+        self._recorded: dict[str, str] | None = None
+
+    def recorded(self, config: SimConfig) -> dict[str, str]:
+        if self._recorded is None:
+            from lessonplan.providers.replay import default_fixtures_dir, load_recorded_plans
+
+            directory = Path(config.recorded_dir) if config.recorded_dir else default_fixtures_dir()
+            self._recorded = load_recorded_plans(directory) if directory else {}
+        return self._recorded
+
+    def answer(self, task: str, inputs: dict[str, Any], config: SimConfig) -> str:
+        if config.mode == "recorded" and task == "plan":
+            uid = (inputs.get("descriptor") or {}).get("uid")
+            text = self.recorded(config).get(uid) if isinstance(uid, str) else None
+            if text is not None:
+                return text
+        if self._planner is None:
+            from lessonplan.planners.offline import OfflinePlanner
+
+            self._planner = OfflinePlanner()
+        return json.dumps(self._planner.answer(task, inputs), ensure_ascii=False)
+
+
+def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"error": {"message": message, "type": kind, "param": None, "code": kind}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _stall(request: Request, seconds: float, stopping: threading.Event) -> bool:
+    """Sleep up to ``seconds``; ``False`` as soon as the client hangs up or the server stops."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if stopping.is_set() or await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(0.02, max(0.0, deadline - time.monotonic())))
+    return True
+
+
+def create_app(config: SimConfig | None = None) -> FastAPI:
+    """The ASGI app; ``app.state.sim`` is its :class:`SimState`."""
+    _encoding()  # load here, in the caller's thread, not in the server's
+    state = SimState(config or SimConfig())
+    answerer = Answerer()
+    stopping = threading.Event()  # set by the handle on stop: stalled requests end at once
+    app = FastAPI(title="lessonplan simulated OpenAI-compatible server")
+    app.state.sim = state
+    app.state.stopping = stopping
+
+    @app.get("/v1/models")
+    async def models() -> dict[str, Any]:
+        ids = sorted(set(state.stats()["by_model"]) | {"sim-model"})
+        return {
+            "object": "list",
+            "data": [{"id": i, "object": "model", "created": 0, "owned_by": "sim"} for i in ids],
+        }
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "request body is not JSON", "invalid_request_error")
+        messages = body.get("messages") or []
+        model = str(body.get("model") or "sim-model")
+        system = "\n".join(_text(m.get("content")) for m in messages if m.get("role") == "system")
+        users = [_text(m.get("content")) for m in messages if m.get("role") == "user"]
+        task = find_task(body, system)
+        fault = state.begin(task, model, body)
+        status, prompt_tokens, completion_tokens = 500, 0, 0
+        try:
+            delay = state.latency_for(task)
+            if delay:
+                await asyncio.sleep(delay)
+            cfg = state.config
+            if fault == "rate_limit":
+                status = 429
+                ra = cfg.retry_after_seconds
+                headers = {"retry-after": f"{ra:g}", "retry-after-ms": f"{ra * 1000:g}"}
+                return _error(429, "simulated rate limit", "rate_limit_exceeded", headers)
+            if fault == "server_error":
+                return _error(500, "simulated server error", "server_error")
+            if fault == "timeout" and not await _stall(request, cfg.timeout_seconds, stopping):
+                status = 499
+                return Response(status_code=499)
+            if not task:
+                status = 400
+                return _error(
+                    400, "no known schema (response_format or TARGET_SCHEMA)", "bad_schema"
+                )
+            try:
+                content = answerer.answer(task, parse_data_blocks(users[-1] if users else ""), cfg)
+            except (KeyError, ValueError, TypeError) as exc:
+                status = 400
+                return _error(400, f"cannot answer {task}: {exc}", "invalid_request_error")
+            if fault == "prose":
+                content = PROSE
+            elif fault == "missing_fields":
+                content = _drop_fields(content)
+            elif fault == "truncated":
+                content = content[: len(content) // 2]
+            prompt_tokens = sum(count_tokens(_text(m.get("content"))) for m in messages)
+            prompt_tokens += TOKENS_PER_MESSAGE * len(messages) + TOKENS_REPLY_PRIMING
+            completion_tokens = count_tokens(content)
+            status = 200
+            return JSONResponse(
+                {
+                    "id": f"chatcmpl-sim-{uuid.uuid4().hex[:12]}",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": content},
+                            "finish_reason": "length" if fault == "truncated" else "stop",
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": prompt_tokens,
+                        "completion_tokens": completion_tokens,
+                        "total_tokens": prompt_tokens + completion_tokens,
+                    },
+                }
+            )
+        finally:
+            state.end(status, prompt_tokens, completion_tokens)
+
+    @app.get("/_sim/stats")
+    async def sim_stats() -> dict[str, Any]:
+        return state.stats()
+
+    @app.get("/_sim/requests")
+    async def sim_requests() -> list[dict[str, Any]]:
+        return state.requests_seen()
+
+    @app.post("/_sim/reset")
+    async def sim_reset() -> dict[str, Any]:
+        state.reset()
+        return state.stats()
+
+    @app.post("/_sim/config")
+    async def sim_config(request: Request) -> Response:
+        try:
+            updated = state.configure(await request.json())
+        except ValueError as exc:
+            return _error(422, " ".join(str(exc).split())[:500], "invalid_config")
+        return JSONResponse(updated.model_dump())
+
+    return app

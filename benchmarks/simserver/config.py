@@ -1,0 +1,141 @@
+"""The simulated server's configuration and its mutable state (counters, fault script, rng)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter, deque
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FaultKind = Literal["rate_limit", "server_error", "timeout", "prose", "missing_fields", "truncated"]
+FAULT_KINDS: tuple[str, ...] = (
+    "rate_limit",
+    "server_error",
+    "timeout",
+    "prose",
+    "missing_fields",
+    "truncated",
+)
+SCRIPT_OK = "ok"
+RECENT_REQUESTS = 50
+
+
+class SimConfig(BaseModel):
+    """How the simulated server behaves.
+
+    ``script`` is a queue of per-request outcomes (fault kinds, or ``"ok"``) consumed first;
+    when it is empty a fault is drawn with probability ``fault_rate`` from ``faults`` (all kinds
+    when empty), with a seeded rng so runs repeat. ``fault_tasks`` limits random faults to some
+    tasks. ``timeout_seconds`` is how long a ``timeout`` fault stalls (longer than the client's
+    timeout); ``retry_after_seconds`` is the Retry-After of a 429.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    latency_ms: float = Field(default=0.0, ge=0)
+    task_latency_ms: dict[str, float] = Field(default_factory=dict)
+    fault_rate: float = Field(default=0.0, ge=0, le=1)
+    faults: list[FaultKind] = Field(default_factory=list)
+    fault_tasks: list[str] = Field(default_factory=list)
+    script: list[FaultKind | Literal["ok"]] = Field(default_factory=list)
+    seed: int = 0
+    retry_after_seconds: float = Field(default=0.05, ge=0)
+    timeout_seconds: float = Field(default=10.0, ge=0)
+    mode: Literal["offline", "recorded"] = "offline"
+    recorded_dir: str | None = None
+
+
+class SimState:
+    """Counters and the live configuration; guarded by a lock (the handle reads from threads)."""
+
+    def __init__(self, config: SimConfig) -> None:
+        self.lock = threading.Lock()
+        self.base = config
+        self.config = config
+        self._script: list[str] = []
+        self._rng = random.Random(config.seed)
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the configuration the server started with, counters zeroed."""
+        with self.lock:
+            self._apply(self.base)
+            self.requests = 0
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.by_task: Counter[str] = Counter()
+            self.by_fault: Counter[str] = Counter()
+            self.by_model: Counter[str] = Counter()
+            self.by_status: Counter[int] = Counter()
+            self.prompt_tokens = 0
+            self.completion_tokens = 0
+            self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
+
+    def configure(self, changes: dict[str, Any]) -> SimConfig:
+        """Replace the given fields (latency, faults, script...) of the live configuration."""
+        with self.lock:
+            merged = self.config.model_dump() | changes
+            self._apply(SimConfig.model_validate(merged))
+            return self.config
+
+    def _apply(self, config: SimConfig) -> None:
+        self.config = config
+        self._script = list(config.script)
+        self._rng = random.Random(config.seed)
+
+    def begin(self, task: str, model: str, body: dict[str, Any] | None = None) -> str | None:
+        """Count a request and choose its fault (``None``: answer normally)."""
+        with self.lock:
+            if body is not None:
+                self.recent.append(body)
+            self.requests += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.by_task[task or "unknown"] += 1
+            self.by_model[model] += 1
+            fault: str | None = None
+            cfg = self.config
+            if self._script:
+                step = self._script.pop(0)
+                fault = None if step == SCRIPT_OK else step
+            elif (
+                cfg.fault_rate > 0
+                and (not cfg.fault_tasks or task in cfg.fault_tasks)
+                and self._rng.random() < cfg.fault_rate
+            ):
+                fault = self._rng.choice(list(cfg.faults) or list(FAULT_KINDS))
+            self.by_fault[fault or "none"] += 1
+            return fault
+
+    def end(self, status: int, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            self.by_status[status] += 1
+            self.prompt_tokens += prompt_tokens
+            self.completion_tokens += completion_tokens
+
+    def requests_seen(self) -> list[dict[str, Any]]:
+        """The last request bodies (oldest first), for tests that check what was sent."""
+        with self.lock:
+            return list(self.recent)
+
+    def latency_for(self, task: str) -> float:
+        return self.config.task_latency_ms.get(task, self.config.latency_ms) / 1000.0
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "requests": self.requests,
+                "in_flight": self.in_flight,
+                "max_in_flight": self.max_in_flight,
+                "by_task": dict(self.by_task),
+                "by_fault": dict(self.by_fault),
+                "by_model": dict(self.by_model),
+                "by_status": {str(k): v for k, v in self.by_status.items()},
+                "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+                "script_left": len(self._script),
+                "config": self.config.model_dump(),
+            }

@@ -1,0 +1,102 @@
+"""The FastAPI app factory: ``uvicorn lessonplan.api.app:create_app --factory``.
+
+Each process (each uvicorn worker) builds its own app and opens one :class:`Runtime` in the
+lifespan, closed at shutdown. Tests pass a runtime of their own (the app then neither opens
+nor closes it) or settings pointing at a temporary database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from lessonplan import __version__
+from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
+from lessonplan.api.middleware import BodySizeLimit
+from lessonplan.api.routes import admin, cando, learners, lessons, ops, plans
+from lessonplan.config import Settings, get_settings
+from lessonplan.service.runtime import Runtime
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    if settings is None:
+        settings = runtime.settings if runtime is not None else get_settings()
+    resolved = settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if runtime is not None:  # the caller owns it
+            app.state.runtime = runtime
+            yield
+            return
+        opened = await Runtime.open(resolved)
+        app.state.runtime = opened
+        try:
+            yield
+        finally:
+            app.state.runtime = None
+            await opened.close()
+
+    app = FastAPI(
+        title="lessonplan",
+        version=__version__,
+        summary="Compile language lessons from Can-Do descriptors with an LLM.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    for module in (cando, lessons, plans, learners, admin, ops):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(ops.root_router)
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi_with_problems(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI documents every response in the route's media type; errors are problem+json."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status[:1] in ("4", "5"):
+                        _as_problem(response)
+        components = schema.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if unused in components and f'/{unused}"' not in _dump(schema, skip=unused):
+                components.pop(unused)
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
+
+
+def _as_problem(response: dict[str, Any]) -> None:
+    content = response.get("content") or {}
+    found = [c["schema"] for c in content.values() if isinstance(c, dict) and c.get("schema")]
+    schema = found[0] if found else {"$ref": "#/components/schemas/Problem"}
+    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": schema}}
+
+
+def _dump(schema: dict[str, Any], *, skip: str) -> str:
+    import json
+
+    components = dict(schema.get("components", {}).get("schemas", {}))
+    components.pop(skip, None)
+    return json.dumps({"paths": schema.get("paths", {}), "components": components})

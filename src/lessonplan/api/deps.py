@@ -1,0 +1,47 @@
+"""``Annotated`` dependency aliases shared by the routes.
+
+The runtime lives on ``app.state`` (opened once per process by the lifespan, or injected by a
+test) rather than in the lifespan state, so it is reachable from every transport, including
+in-process test clients that do not forward lifespan state.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from lessonplan.config import Settings
+from lessonplan.errors import ConfigurationError
+from lessonplan.service.runtime import Runtime
+
+# Identifiers end up in SQL parameters and logs: no NUL or other control characters.
+_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        raise ConfigurationError("the API runtime is not open (was the app lifespan run?)")
+    return runtime
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+CanDoId = Annotated[
+    str,
+    Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="Can-Do descriptor uid"),
+]
+LessonId = Annotated[
+    str, Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="lesson id")
+]
+LearnerId = Annotated[
+    str, Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="learner id")
+]
+ID_PATTERN = _ID_PATTERN

@@ -1,0 +1,109 @@
+"""``/cando/{can_do_id}/…``: get a plan, compile a lesson, or compile with streamed progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from sse_starlette import EventSourceResponse
+
+from lessonplan.api.deps import CanDoId, RuntimeDep
+from lessonplan.api.routes._common import GENERATION, body_inputs, lineage_out, problems
+from lessonplan.api.schemas import (
+    CompileRequest,
+    CompileResponse,
+    PlanInfo,
+    PlanRequest,
+    PlanResponse,
+)
+from lessonplan.api.streaming import compile_events
+from lessonplan.service.compile import compile_lesson
+from lessonplan.service.plans import get_plan
+from lessonplan.service.versions import lineage_for
+
+router = APIRouter(prefix="/cando", tags=["cando"])
+
+_SSE_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": (
+            "Server-sent events: `inputs`, `plan`, one `stage` per stage, then `lesson` (the "
+            "stored lesson) or `error` (a problem body). Each event's data is JSON."
+        ),
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post(
+    "/{can_do_id}/plan",
+    response_model=PlanResponse,
+    responses=problems(404, 413, 422, *GENERATION),
+    summary="The DomainPlan for a descriptor and learner (cache first)",
+)
+async def plan(
+    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[PlanRequest | None, Body()] = None
+) -> PlanResponse:
+    body = body or PlanRequest()
+    inputs = await body_inputs(rt, can_do_id, body)
+    result = await get_plan(rt, inputs, use_cache=body.use_cache)
+    return PlanResponse(
+        can_do_id=inputs.descriptor.uid,
+        source=result.source,
+        provenance=result.provenance,
+        quality_issues=result.quality_issues,
+        timings_ms={"plan": round(result.provenance.duration_ms, 2)},
+        lineage=lineage_out(lineage_for(rt, inputs)),
+        plan=result.plan,
+    )
+
+
+@router.post(
+    "/{can_do_id}/compile",
+    response_model=CompileResponse,
+    responses=problems(404, 413, 422, *GENERATION),
+    summary="Compile and store a lesson (plan, then the four stages)",
+)
+async def compile_(
+    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[CompileRequest | None, Body()] = None
+) -> CompileResponse:
+    body = body or CompileRequest()
+    inputs = await body_inputs(rt, can_do_id, body)
+    result = await compile_lesson(
+        rt, inputs.descriptor.uid, profile=inputs.profile, kit=body.kit, use_cache=body.use_cache
+    )
+    return CompileResponse(
+        lesson_id=result.lesson.lesson_id,
+        version=result.lesson.version,
+        status=result.lesson.status,
+        source=result.plan.source,
+        plan=PlanInfo(
+            source=result.plan.source,
+            provenance=result.plan.provenance,
+            quality_issues=result.plan.quality_issues,
+        ),
+        timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
+        lesson=result.lesson,
+    )
+
+
+@router.post(
+    "/{can_do_id}/compile/stream",
+    response_class=EventSourceResponse,
+    responses={**_SSE_DOC, **problems(404, 413, 422)},
+    summary="Compile with progress as server-sent events",
+)
+async def compile_stream(
+    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[CompileRequest | None, Body()] = None
+) -> EventSourceResponse:
+    body = body or CompileRequest()
+    inputs = await body_inputs(rt, can_do_id, body)  # 404 / 422 before the stream opens
+    return EventSourceResponse(
+        compile_events(
+            rt,
+            inputs.descriptor.uid,
+            profile=inputs.profile,
+            kit=body.kit,
+            use_cache=body.use_cache,
+        ),
+        ping=15,
+    )

@@ -1,0 +1,72 @@
+"""``/lessons/{lesson_id}``: read a stored lesson; regenerate one of its stages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+
+from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep
+from lessonplan.api.routes._common import GENERATION, problems
+from lessonplan.api.schemas import RegenerateRequest, RegenerateResponse
+from lessonplan.domain.lesson import Lesson, StageName
+from lessonplan.errors import UnknownLessonError
+from lessonplan.service.regenerate import regenerate_stage
+
+router = APIRouter(prefix="/lessons", tags=["lessons"])
+
+
+@router.get(
+    "/{lesson_id}",
+    response_model=Lesson,
+    responses=problems(404, 422),
+    summary="A stored lesson (latest version unless ?version=N)",
+)
+async def get_lesson(
+    rt: RuntimeDep,
+    lesson_id: LessonId,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    learner_id: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=ID_PATTERN,
+            description="the caller's learner: another learner's lesson is 404",
+        ),
+    ] = None,
+) -> Lesson:
+    lesson = await rt.store.get_lesson(lesson_id=lesson_id, version=version, learner_id=learner_id)
+    if lesson is None:
+        which = f" version {version}" if version is not None else ""
+        raise UnknownLessonError(f"unknown lesson {lesson_id!r}{which}")
+    return lesson
+
+
+@router.post(
+    "/{lesson_id}/stages/{stage}/regenerate",
+    response_model=RegenerateResponse,
+    responses=problems(404, 413, 422, *GENERATION),
+    summary="Regenerate one stage, reusing the lesson's plan unless new_plan",
+)
+async def regenerate(
+    rt: RuntimeDep,
+    lesson_id: LessonId,
+    stage: StageName,
+    body: Annotated[RegenerateRequest | None, Body()] = None,
+) -> RegenerateResponse:
+    body = body or RegenerateRequest()
+    result = await regenerate_stage(
+        rt, lesson_id, stage, new_plan=body.new_plan, learner_id=body.learner_id
+    )
+    record = result.lesson.stages[result.stage]
+    return RegenerateResponse(
+        lesson_id=result.lesson.lesson_id,
+        version=result.lesson.version,
+        stage=result.stage,
+        stage_status=record.status,
+        plan_source=result.plan_source,
+        plan_version=result.lesson.plan_version,
+        timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
+        lesson=result.lesson,
+    )

@@ -1,0 +1,239 @@
+"""Request and response bodies of the HTTP API, kept apart from the tables and the services.
+
+Requests forbid unknown fields (a typo is a 422, not a silently ignored option) and refuse NUL
+characters anywhere in their strings, which no store column can hold. Responses reuse the
+domain values (``DomainPlan``, ``Lesson``, ``PlanProvenance``) and wrap them with what a client
+needs beside them: where the plan came from, timings and the plan lineage.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from lessonplan.api.deps import ID_PATTERN
+from lessonplan.domain.diff import PlanDiff
+from lessonplan.domain.lesson import Lesson, StageName, StageStatus
+from lessonplan.domain.models import (
+    DomainPlan,
+    LearnerProfile,
+    PlanProvenance,
+    PlanSource,
+    PrelessonKit,
+)
+
+LearnerIdField = Field(default=None, min_length=1, max_length=200, pattern=ID_PATTERN)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: unknown fields and NUL characters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("strings must not contain NUL characters")
+        return data
+
+
+class InputsBody(RequestBody):
+    """Who and what a plan is for: an inline ``profile`` or a stored one by ``learner_id``.
+
+    Neither: the anonymous profile. Both: the inline profile is used, and its ``learner_id``
+    must equal the one given (else 422), so a request never mixes two learners.
+    """
+
+    profile: LearnerProfile | None = None
+    learner_id: str | None = LearnerIdField
+    kit: PrelessonKit | None = None
+
+    @model_validator(mode="after")
+    def _one_learner(self) -> InputsBody:
+        if (
+            self.profile is not None
+            and self.learner_id is not None
+            and self.profile.learner_id != self.learner_id
+        ):
+            raise ValueError("learner_id differs from profile.learner_id; give one learner")
+        return self
+
+
+class PlanRequest(InputsBody):
+    use_cache: bool = Field(default=True, description="false: bypass plan cache reads")
+
+
+class CompileRequest(PlanRequest):
+    pass
+
+
+class RegenerateRequest(RequestBody):
+    new_plan: bool = Field(default=False, description="make a new plan version first")
+    learner_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=ID_PATTERN,
+        description="when given, a lesson of another learner is 404",
+    )
+
+
+class RollbackRequest(InputsBody):
+    version: int = Field(ge=1, le=2**31 - 1, description="the version to copy as a new one")
+
+
+class ManualEditRequest(InputsBody):
+    plan: dict[str, Any] = Field(description="the edited DomainPlan (uid, level, ids are reset)")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ProfileBody(LearnerProfile):
+    """A learner profile whose ``learner_id`` may be left out (the path gives it)."""
+
+    learner_id: str | None = LearnerIdField  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("strings must not contain NUL characters")
+        return data
+
+
+# --- responses ----------------------------------------------------------------------------------
+
+
+class LineageOut(BaseModel):
+    """The plan history a descriptor × profile × kit owns."""
+
+    can_do_id: str
+    profile_hash: str
+    kit_hash: str
+
+
+class PlanInfo(BaseModel):
+    source: PlanSource
+    provenance: PlanProvenance
+    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class PlanResponse(BaseModel):
+    can_do_id: str
+    source: PlanSource
+    provenance: PlanProvenance
+    quality_issues: list[dict[str, Any]]
+    timings_ms: dict[str, float]
+    lineage: LineageOut
+    plan: DomainPlan
+
+
+class CompileResponse(BaseModel):
+    lesson_id: str
+    version: int
+    status: str
+    source: PlanSource
+    plan: PlanInfo
+    timings_ms: dict[str, float]
+    lesson: Lesson
+
+
+class RegenerateResponse(BaseModel):
+    lesson_id: str
+    version: int
+    stage: StageName
+    stage_status: StageStatus
+    plan_source: str
+    plan_version: int | None
+    timings_ms: dict[str, float]
+    lesson: Lesson
+
+
+class PlanVersionOut(BaseModel):
+    version: int
+    source: str
+    parent_version: int | None
+    model: str
+    prompt_version: str
+    quality_issues: list[dict[str, Any]]
+    note: str | None
+    created_at: datetime
+    is_active: bool
+    plan: DomainPlan
+
+
+class VersionsResponse(BaseModel):
+    lineage: LineageOut
+    versions: list[PlanVersionOut]
+
+
+class DiffResponse(BaseModel):
+    lineage: LineageOut
+    from_version: int
+    to_version: int
+    lines: list[str] = Field(description="one readable line per change")
+    json_patch: list[dict[str, Any]] = Field(description="RFC 6902 patch from v1 to v2")
+    diff: PlanDiff
+
+
+class CacheInvalidated(BaseModel):
+    deleted: int
+    can_do_id: str | None
+
+
+class StatsResponse(BaseModel):
+    """Operator figures from the persisted generation events (see ``service.stats``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    plan_requests: int
+    plan_requests_by_source: dict[str, int]
+    cache_hits: int
+    hit_rate: float
+    llm_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    cost_saved_usd: float
+    error_rate: float
+    errors_by_type: dict[str, int]
+    cache: dict[str, Any]
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 7807 problem details; ``code`` is the stable machine name."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+class ValidationProblem(Problem):
+    errors: list[FieldError]

@@ -1,0 +1,580 @@
+"""The ``lessonplan`` command line: thin commands that parse, call the service and render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from lessonplan.cli import render
+from lessonplan.cli.runner import print_json, run
+from lessonplan.domain.lesson import STAGES
+from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.errors import BadInputError, UnknownLessonError
+from lessonplan.inputs import load_catalog_file, load_kit, load_profile, read_json_file
+from lessonplan.service.runtime import Runtime
+from lessonplan.service.versions import version_json
+
+app = typer.Typer(
+    name="lessonplan",
+    help="Compile language lessons from Can-Do descriptors: cached, reusable, versioned plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="The Can-Do descriptor catalog.", no_args_is_help=True)
+cache_app = typer.Typer(help="The plan cache.", no_args_is_help=True)
+lesson_app = typer.Typer(help="Stored lessons.", no_args_is_help=True)
+learner_app = typer.Typer(help="Stored learner profiles.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(cache_app, name="cache")
+app.add_typer(lesson_app, name="lesson")
+app.add_typer(learner_app, name="learner")
+
+ProfileOpt = Annotated[
+    Path | None, typer.Option("--profile", help="Learner profile JSON file.", show_default=False)
+]
+KitOpt = Annotated[
+    Path | None, typer.Option("--kit", help="Pre-lesson kit JSON file.", show_default=False)
+]
+LearnerOpt = Annotated[
+    str | None, typer.Option("--learner", help="Use the stored profile of this learner.")
+]
+LlmOpt = Annotated[
+    str | None,
+    typer.Option("--llm", help="offline | openai:MODEL | anthropic:MODEL (LESSONPLAN_LLM)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL (LESSONPLAN_DATABASE_URL).",
+                 show_default=False),
+]
+VariantOpt = Annotated[
+    str | None, typer.Option("--prompt", help="Planner prompt variant: compact | full.")
+]
+
+
+def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | None, PrelessonKit]:
+    loaded_profile = load_profile(profile) if profile else None
+    loaded_kit = load_kit(kit) if kit else PrelessonKit()
+    return loaded_profile, loaded_kit
+
+
+def _guard(fn: Any) -> Any:
+    """Input-file errors raised before the runtime opens get the same one-line treatment."""
+    from lessonplan.cli.runner import fail
+
+    try:
+        return fn()
+    except BadInputError as exc:
+        fail(str(exc), exc.exit_code)
+
+
+@app.command()
+def init(database_url: DbOpt = None) -> None:
+    """Create or upgrade the database and load the bundled catalog (idempotent)."""
+    from lessonplan.planners.offline import load_catalog
+
+    async def body(rt: Runtime) -> None:
+        count = await rt.store.upsert_descriptors(descriptors=load_catalog())
+        total = await rt.store.count_descriptors()
+        typer.echo(f"database ready at {rt.store.url}: {total} descriptors ({count} bundled)")
+
+    run(body, database_url=database_url)
+
+
+@catalog_app.command("list")
+def catalog_list(
+    level: Annotated[str | None, typer.Option("--level", help="A1…C2")] = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """List the descriptors of the catalog."""
+    if level is not None and level.upper() not in ("A1", "A2", "B1", "B2", "C1", "C2"):
+        _guard(lambda: (_ for _ in ()).throw(BadInputError(f"unknown level {level!r}: use A1…C2")))
+
+    async def body(rt: Runtime) -> None:
+        items = await rt.store.list_descriptors(level=level.upper() if level else None)
+        if json_out:
+            print_json([d.model_dump(mode="json") for d in items])
+            return
+        table = render.Table(title=f"{len(items)} descriptors")
+        for col in ("uid", "level", "topic", "description"):
+            table.add_column(col)
+        for d in items:
+            table.add_row(d.uid, d.level, d.primary_topic_en, d.description_en[:80])
+        render.console.print(table)
+
+    run(body, database_url=database_url)
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="JSON list or CSV with a header row.")],
+    database_url: DbOpt = None,
+) -> None:
+    """Import descriptors (all-or-nothing; bad rows are named)."""
+    descriptors = _guard(lambda: load_catalog_file(file))
+
+    async def body(rt: Runtime) -> None:
+        count = await rt.store.upsert_descriptors(descriptors=descriptors)
+        typer.echo(f"imported {count} descriptors from {file}")
+
+    run(body, database_url=database_url)
+
+
+@learner_app.command("save")
+def learner_save(profile: Annotated[Path, typer.Argument(help="Profile JSON file.")],
+                 database_url: DbOpt = None) -> None:
+    """Store a learner's profile so `--learner ID` (and the API's learner_id) can use it."""
+    loaded = _guard(lambda: load_profile(profile))
+
+    async def body(rt: Runtime) -> None:
+        await rt.store.save_profile(profile=loaded, now=rt.now())
+        typer.echo(f"saved profile of learner {loaded.learner_id}")
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def plan(
+    can_do_id: str,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
+    llm: LlmOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass cache reads.")] = False,
+    json_out: JsonOpt = False,
+    prompt: VariantOpt = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Get the DomainPlan for a descriptor (cache first)."""
+    from lessonplan.service.compile import resolve_descriptor, resolve_profile
+    from lessonplan.service.plans import PlanInputs, get_plan
+
+    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
+
+    async def body(rt: Runtime) -> None:
+        descriptor = await resolve_descriptor(rt, can_do_id)
+        learner_profile = await resolve_profile(rt, loaded_profile, learner)
+        result = await get_plan(
+            rt,
+            PlanInputs(descriptor, learner_profile, loaded_kit, rt.settings.metalanguage),
+            use_cache=not no_cache,
+        )
+        if json_out:
+            print_json(
+                {
+                    "can_do_id": descriptor.uid,
+                    "source": result.source,
+                    "provenance": result.provenance.model_dump(mode="json"),
+                    "timings_ms": {"plan": round(result.provenance.duration_ms, 2)},
+                    "quality_issues": result.quality_issues,
+                    "plan": result.plan.model_dump(mode="json"),
+                }
+            )
+            return
+        render.console.print(render.plan_panel(result.plan, result.provenance))
+        for issue in result.quality_issues:
+            render.console.print(f"[yellow]{issue['severity']}[/yellow] {issue['code']} "
+                                 f"{issue['path']}: {issue['message']}")
+
+    run(body, llm=llm, database_url=database_url, prompt=prompt)
+
+
+@app.command()
+def compile(
+    can_do_id: str,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
+    llm: LlmOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass plan cache reads.")] = False,
+    json_out: JsonOpt = False,
+    prompt: VariantOpt = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Compile a lesson: plan, then content, comprehension, production and interaction."""
+    from lessonplan.service.compile import compile_lesson
+
+    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
+
+    async def body(rt: Runtime) -> None:
+        if json_out:
+            result = await compile_lesson(
+                rt, can_do_id, profile=loaded_profile, learner_id=learner, kit=loaded_kit,
+                use_cache=not no_cache,
+            )
+        else:
+            steps = ["inputs", "plan", *STAGES, "lesson"]
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                TimeElapsedColumn(), console=render.err_console, transient=False,
+            ) as progress:
+                tasks = {s: progress.add_task(f"{s}", total=1) for s in steps}
+
+                def on_progress(step: str, data: dict[str, Any]) -> None:
+                    name = data.get("stage", step) if step == "stage" else step
+                    detail = data.get("source") or data.get("status") or ""
+                    if data.get("status") == "failed":
+                        detail = f"[red]failed[/red] {data.get('error') or ''}"
+                    progress.update(tasks[name], completed=1,
+                                    description=f"{name} [dim]{detail}[/dim]")
+
+                result = await compile_lesson(
+                    rt, can_do_id, profile=loaded_profile, learner_id=learner, kit=loaded_kit,
+                    use_cache=not no_cache, on_progress=on_progress,
+                )
+        if json_out:
+            print_json(
+                {
+                    "lesson_id": result.lesson.lesson_id,
+                    "version": result.lesson.version,
+                    "status": result.lesson.status,
+                    "source": result.plan.source,
+                    "plan": {
+                        "source": result.plan.source,
+                        "provenance": result.plan.provenance.model_dump(mode="json"),
+                        "quality_issues": result.plan.quality_issues,
+                    },
+                    "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()},
+                    "lesson": result.lesson.model_dump(mode="json"),
+                }
+            )
+            return
+        render.console.print(render.lesson_view(result.lesson))
+        render.console.print(render.provenance_line(result.plan.provenance))
+
+    run(body, llm=llm, database_url=database_url, prompt=prompt)
+    return None
+
+
+@lesson_app.command("show")
+def lesson_show(
+    lesson_id: str,
+    version: Annotated[int | None, typer.Option("--version", help="A stored version.")] = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Show a stored lesson (latest version unless --version)."""
+
+    async def body(rt: Runtime) -> None:
+        lesson = await rt.store.get_lesson(lesson_id=lesson_id, version=version)
+        if lesson is None:
+            which = f" version {version}" if version is not None else ""
+            raise UnknownLessonError(f"unknown lesson {lesson_id!r}{which}")
+        if json_out:
+            print_json(lesson.model_dump(mode="json"))
+        else:
+            render.console.print(render.lesson_view(lesson))
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def regenerate(
+    lesson_id: str,
+    stage: Annotated[str, typer.Option("--stage", help="content|comprehension|production|interaction")],
+    new_plan: Annotated[bool, typer.Option("--new-plan", help="Make a new plan version first.")] = False,
+    llm: LlmOpt = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Regenerate one stage, reusing the lesson's plan (no plan call) unless --new-plan."""
+    from lessonplan.service.regenerate import regenerate_stage
+
+    if stage not in STAGES:
+        _guard(lambda: (_ for _ in ()).throw(
+            BadInputError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")))
+
+    async def body(rt: Runtime) -> None:
+        result = await regenerate_stage(rt, lesson_id, stage, new_plan=new_plan)
+        record = result.lesson.stages[result.stage]
+        if json_out:
+            print_json({
+                "lesson_id": result.lesson.lesson_id,
+                "version": result.lesson.version,
+                "stage": result.stage,
+                "stage_status": record.status,
+                "plan_source": result.plan_source,
+                "source": result.plan_source,
+                "plan_version": result.lesson.plan_version,
+                "timings_ms": result.timings_ms,
+                "lesson": result.lesson.model_dump(mode="json"),
+            })
+            return
+        render.console.print(
+            f"lesson {result.lesson.lesson_id} v{result.lesson.version}: {result.stage} "
+            f"{record.status} (plan {result.plan_source}, v{result.lesson.plan_version})"
+            + (f" — {record.error}" if record.error else "")
+        )
+
+    run(body, llm=llm, database_url=database_url)
+
+
+def _lineage_body(can_do_id: str, profile: Path | None, kit: Path | None, learner: str | None,
+                  action: Any) -> Any:
+    from lessonplan.service.compile import resolve_descriptor, resolve_profile
+    from lessonplan.service.plans import PlanInputs
+    from lessonplan.service.versions import lineage_for
+
+    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
+
+    async def body(rt: Runtime) -> None:
+        descriptor = await resolve_descriptor(rt, can_do_id)
+        learner_profile = await resolve_profile(rt, loaded_profile, learner)
+        inputs = PlanInputs(descriptor, learner_profile, loaded_kit, rt.settings.metalanguage)
+        await action(rt, lineage_for(rt, inputs), inputs)
+
+    return body
+
+
+@app.command()
+def versions(
+    can_do_id: str, profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
+    json_out: JsonOpt = False, llm: LlmOpt = None, database_url: DbOpt = None,
+) -> None:
+    """List the plan versions of a lineage (descriptor × profile × kit)."""
+    from lessonplan.service.versions import list_versions
+
+    async def action(rt: Runtime, lineage: Any, _inputs: Any) -> None:
+        items = await list_versions(rt, lineage)
+        if json_out:
+            print_json([version_json(v) for v in items])
+        elif not items:
+            render.console.print(f"no plan versions yet for {can_do_id} with this profile and kit")
+        else:
+            render.console.print(render.versions_table(items))
+
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
+        database_url=database_url)
+
+
+@app.command()
+def diff(
+    can_do_id: str, v1: int, v2: int, profile: ProfileOpt = None, kit: KitOpt = None,
+    learner: LearnerOpt = None, json_out: JsonOpt = False, llm: LlmOpt = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Show what changed between two plan versions (--json adds an RFC 6902 JSON Patch)."""
+    from lessonplan.service.versions import diff_versions
+
+    async def action(rt: Runtime, lineage: Any, _inputs: Any) -> None:
+        result = await diff_versions(rt, lineage, v1, v2)
+        if json_out:
+            print_json(result.to_json())
+            return
+        lines = result.diff.to_lines()
+        render.console.print(f"plan {can_do_id}: version {v1} → {v2}")
+        for line in lines or ["(no differences)"]:
+            style = "green" if line.lstrip().startswith("+") else (
+                "red" if line.lstrip().startswith("-") else "")
+            render.console.print(line, style=style or None, markup=False, highlight=False)
+
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
+        database_url=database_url)
+
+
+@app.command()
+def rollback(
+    can_do_id: str, version: int, profile: ProfileOpt = None, kit: KitOpt = None,
+    learner: LearnerOpt = None, json_out: JsonOpt = False, llm: LlmOpt = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Make a new version that copies VERSION (history is never rewritten)."""
+    from lessonplan.service.versions import rollback as do_rollback
+
+    async def action(rt: Runtime, lineage: Any, _inputs: Any) -> None:
+        new = await do_rollback(rt, lineage, version)
+        if json_out:
+            print_json(version_json(new))
+        else:
+            render.console.print(f"version {new.version} now active (copy of version {version})")
+
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
+        database_url=database_url)
+
+
+@app.command()
+def edit(
+    can_do_id: str,
+    plan_file: Annotated[Path, typer.Argument(help="Edited DomainPlan JSON.")],
+    profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    json_out: JsonOpt = False, llm: LlmOpt = None, database_url: DbOpt = None,
+) -> None:
+    """Store an edited plan as a new version (validated; uid, level and ids set by the system)."""
+    from lessonplan.service.versions import manual_edit
+
+    data = _guard(lambda: read_json_file(plan_file, "plan"))
+
+    async def action(rt: Runtime, lineage: Any, inputs: Any) -> None:
+        new = await manual_edit(rt, lineage, inputs, data, note=note)
+        if json_out:
+            print_json(version_json(new))
+        else:
+            render.console.print(
+                f"version {new.version} stored and active ({len(new.quality_issues)} quality issues)"
+            )
+
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
+        database_url=database_url)
+
+
+@cache_app.command("stats")
+def cache_stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
+    """Entries, hits and the hit rate of the plan cache."""
+    from lessonplan.service.stats import compute_stats
+
+    async def body(rt: Runtime) -> None:
+        stats = await compute_stats(rt)
+        data = {
+            **stats["cache"],
+            "hit_rate": stats["hit_rate"],
+            "plan_requests": stats["plan_requests"],
+            "cache_hits": stats["cache_hits"],
+            "cost_saved_by_hits_usd": stats["cost_saved_by_hits_usd"],
+        }
+        if json_out:
+            print_json(data)
+        else:
+            for k, v in data.items():
+                render.console.print(f"{k}: {v}")
+
+    run(body, database_url=database_url)
+
+
+@cache_app.command("purge")
+def cache_purge(
+    grace_hours: Annotated[float | None, typer.Option("--grace-hours")] = None,
+    database_url: DbOpt = None,
+) -> None:
+    """Delete entries expired for longer than the grace period (kept until then for stale-if-error)."""
+
+    async def body(rt: Runtime) -> None:
+        grace = grace_hours if grace_hours is not None else rt.settings.cache_purge_grace_hours
+        count = await rt.store.cache_purge(now=rt.now(), grace=timedelta(hours=grace))
+        typer.echo(f"purged {count} expired entries")
+
+    run(body, database_url=database_url)
+
+
+@cache_app.command("invalidate")
+def cache_invalidate(can_do_id: Annotated[str | None, typer.Argument()] = None,
+                     database_url: DbOpt = None) -> None:
+    """Drop cache entries (of one descriptor, or all)."""
+
+    async def body(rt: Runtime) -> None:
+        count = await rt.store.cache_invalidate(can_do_id=can_do_id)
+        typer.echo(f"invalidated {count} entries" + (f" of {can_do_id}" if can_do_id else ""))
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def prompt(
+    can_do_id: str, profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
+    variant: Annotated[str, typer.Option("--variant", help="compact | full")] = "compact",
+    model: Annotated[str, typer.Option("--model", help="Tokenizer model.")] = "gpt-4o-mini",
+    json_out: JsonOpt = False, database_url: DbOpt = None,
+) -> None:
+    """Print the planner prompt as it would be sent, with its exact token count."""
+    from lessonplan.prompts.planner import build_planner_request
+    from lessonplan.prompts.tokens import count_request_tokens, count_tokens
+    from lessonplan.service.compile import resolve_descriptor, resolve_profile
+
+    if variant not in ("compact", "full", "simplified"):
+        _guard(lambda: (_ for _ in ()).throw(BadInputError(
+            f"unknown prompt variant {variant!r}: use compact or full")))
+    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
+
+    async def body(rt: Runtime) -> None:
+        descriptor = await resolve_descriptor(rt, can_do_id)
+        learner_profile = await resolve_profile(rt, loaded_profile, learner)
+        request = build_planner_request(descriptor, learner_profile, loaded_kit,
+                                        variant=variant)  # type: ignore[arg-type]
+        tokens = count_request_tokens(request, model=model)
+        if json_out:
+            print_json({
+                "variant": variant, "model": model, "tokens": tokens,
+                "system_tokens": count_tokens(request.system, model),
+                "user_tokens": count_tokens(request.user, model),
+                "system": request.system, "user": request.user,
+            })
+            return
+        render.console.print("[bold]--- system ---[/bold]")
+        render.console.print(request.system, markup=False, highlight=False)
+        render.console.print("[bold]--- user ---[/bold]")
+        render.console.print(request.user, markup=False, highlight=False)
+        render.console.print(f"[bold]{variant} prompt: {tokens} tokens ({model})[/bold]")
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
+    """Hit rate, generation time, calls, tokens, cost and saving, errors and quality issues."""
+    from lessonplan.service.stats import compute_stats
+
+    async def body(rt: Runtime) -> None:
+        data = await compute_stats(rt)
+        if json_out:
+            print_json(data)
+        else:
+            render.console.print(render.stats_table(data))
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def precompile(
+    level: Annotated[str | None, typer.Option("--level")] = None,
+    profile: ProfileOpt = None, kit: KitOpt = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
+    lessons: Annotated[bool, typer.Option("--lessons", help="Compile whole lessons.")] = False,
+    llm: LlmOpt = None, json_out: JsonOpt = False, database_url: DbOpt = None,
+) -> None:
+    """Warm the plan cache for every descriptor (of a level)."""
+    from lessonplan.service.precompile import precompile as do_precompile
+
+    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
+
+    async def body(rt: Runtime) -> None:
+        total = len(await rt.store.list_descriptors(level=level))
+        with Progress(TextColumn("precompile"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      console=render.err_console, disable=json_out) as progress:
+            task = progress.add_task("precompile", total=total)
+            report = await do_precompile(
+                rt, level=level, profile=loaded_profile, kit=loaded_kit, concurrency=concurrency,
+                lessons=lessons, on_done=lambda _uid, _src: progress.advance(task),
+            )
+        data = {"total": report.total, "by_source": report.by_source, "failures": report.failures}
+        if json_out:
+            print_json(data)
+        else:
+            render.console.print(data)
+        if report.failures:
+            raise typer.Exit(1)
+
+    run(body, llm=llm, database_url=database_url)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+) -> None:
+    """Run the HTTP API (uvicorn)."""
+    import uvicorn
+
+    uvicorn.run("lessonplan.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")
+
+
+def main() -> None:
+    app()

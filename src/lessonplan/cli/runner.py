@@ -1,0 +1,61 @@
+"""Run an async command body with a runtime, turning lessonplan errors into one line and an exit code.
+
+Exit codes: 0 success, 2 bad input (one-line reason), 1 generation failed after every fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from lessonplan.config import Settings, get_settings
+from lessonplan.errors import ConfigurationError, LessonplanError
+from lessonplan.service.runtime import Runtime
+
+T = TypeVar("T")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        base = get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "LESSONPLAN_" + str(first["loc"][0]).upper() if first["loc"] else "LESSONPLAN_*"
+        raise ConfigurationError(f"{name}: {first['msg']}") from exc
+    updates = {k: v for k, v in overrides.items() if v is not None}
+    return base.model_copy(update=updates) if updates else base
+
+
+def fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run(body: Callable[[Runtime], Awaitable[T]], *, llm: str | None = None, **overrides: Any) -> T:
+    """Open a runtime, run ``body`` and close it; map errors to exit codes."""
+
+    async def main() -> T:
+        settings = load_settings(**overrides)
+        rt = await Runtime.open(settings, llm=llm)
+        try:
+            return await body(rt)
+        finally:
+            await rt.close()
+
+    try:
+        return asyncio.run(main())
+    except LessonplanError as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else exc.code, exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    raise AssertionError("unreachable")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

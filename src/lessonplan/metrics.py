@@ -1,0 +1,87 @@
+"""Prometheus metrics, fed from the same generation events that are persisted.
+
+One registry per process (``REGISTRY``) so ``/metrics`` shows everything this process did.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from lessonplan.store.records import GenerationEvent
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+PLAN_REQUESTS = Counter(
+    "lessonplan_plan_requests",
+    "Plan answers by where the plan came from.",
+    ["source"],
+    registry=REGISTRY,
+)
+LLM_CALLS = Counter(
+    "lessonplan_llm_calls",
+    "Generator calls by operation, provider, model and outcome.",
+    ["operation", "provider", "model", "outcome"],
+    registry=REGISTRY,
+)
+LLM_TOKENS = Counter(
+    "lessonplan_llm_tokens",
+    "Tokens sent and received.",
+    ["model", "kind"],
+    registry=REGISTRY,
+)
+LLM_COST = Counter("lessonplan_llm_cost_usd", "Spend by model.", ["model"], registry=REGISTRY)
+COST_SAVED = Counter(
+    "lessonplan_cost_saved_usd", "Spend avoided by cache hits and plan reuse.", registry=REGISTRY
+)
+LLM_LATENCY = Histogram(
+    "lessonplan_llm_call_seconds",
+    "Latency of one generator call.",
+    ["operation"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80),
+    registry=REGISTRY,
+)
+PLAN_LATENCY = Histogram(
+    "lessonplan_plan_seconds",
+    "Time to answer a plan request, by source.",
+    ["source"],
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60),
+    registry=REGISTRY,
+)
+QUALITY_ISSUES = Counter(
+    "lessonplan_quality_issues", "Quality issues found, by code.", ["code"], registry=REGISTRY
+)
+ERRORS = Counter("lessonplan_errors", "Failures by error type.", ["error_type"], registry=REGISTRY)
+
+_CALL_OUTCOMES = {"hit", "stale_hit", "joined", "reused"}
+
+
+def observe_event(event: GenerationEvent) -> None:
+    """Update the counters for one persisted event."""
+    if event.outcome in _CALL_OUTCOMES:
+        if event.cost_saved_usd:
+            COST_SAVED.inc(event.cost_saved_usd)
+        return
+    LLM_CALLS.labels(event.operation, event.provider, event.model, event.outcome).inc()
+    LLM_LATENCY.labels(event.operation).observe(event.latency_ms / 1000)
+    if event.prompt_tokens:
+        LLM_TOKENS.labels(event.model, "prompt").inc(event.prompt_tokens)
+    if event.completion_tokens:
+        LLM_TOKENS.labels(event.model, "completion").inc(event.completion_tokens)
+    if event.cost_usd:
+        LLM_COST.labels(event.model).inc(event.cost_usd)
+    if event.error_type:
+        ERRORS.labels(event.error_type).inc()
+
+
+def observe_plan(source: str, seconds: float) -> None:
+    PLAN_REQUESTS.labels(source).inc()
+    PLAN_LATENCY.labels(source).observe(seconds)
+
+
+def observe_quality(codes: list[str]) -> None:
+    for code in codes:
+        QUALITY_ISSUES.labels(code).inc()
+
+
+def render() -> bytes:
+    return generate_latest(REGISTRY)

@@ -1,0 +1,273 @@
+"""OpenAI and every OpenAI-compatible server (vLLM, Ollama, LM Studio, llama.cpp) via the SDK.
+
+The SDK's own retries are off (``max_retries=0``): :mod:`lessonplan.planners.generate` owns the
+one retry policy. SDK exceptions are translated to :mod:`lessonplan.errors` here and never leak.
+Structured output uses ``json_schema`` with the strict subset of the request schema
+(:func:`to_strict_schema`); the full pydantic model still validates the answer upstream.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import time
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import openai
+
+from lessonplan.errors import (
+    ConfigurationError,
+    ProviderBadRequestError,
+    ProviderError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+)
+from lessonplan.providers._retry_after import parse_retry_after
+from lessonplan.providers.base import Completion, LLMRequest, Usage
+
+ResponseFormat = Literal["json_schema", "json_object"]
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
+_PLACEHOLDER_KEY = "not-needed"
+# Keywords the strict structured-output subset accepts; everything else is dropped.
+_STRICT_KEYWORDS = {
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "anyOf",
+    "$ref",
+    "$defs",
+    "description",
+    "title",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+}
+_UNSUPPORTED = {"prefixItems", "oneOf", "not", "if", "then", "else", "patternProperties"}
+
+
+class _NotStrict(Exception):
+    """The schema uses a construct the strict subset cannot express."""
+
+
+def _strictify(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strictify(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if _UNSUPPORTED & node.keys():
+        raise _NotStrict(", ".join(sorted(_UNSUPPORTED & node.keys())))
+    node = dict(node)
+    all_of = node.pop("allOf", None)
+    if all_of is not None:
+        if len(all_of) != 1 or not isinstance(all_of[0], dict):
+            raise _NotStrict("allOf")
+        node = {**all_of[0], **node}
+    if "$ref" in node:  # siblings of $ref are not allowed in the strict subset
+        return {"$ref": node["$ref"]}
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key not in _STRICT_KEYWORDS:
+            continue
+        if key in {"properties", "$defs"}:
+            out[key] = {name: _strictify(sub) for name, sub in value.items()}
+        elif key in {"items", "anyOf"}:
+            out[key] = _strictify(value)
+        elif key == "additionalProperties":
+            if value not in (False, None):
+                raise _NotStrict("free-form object (additionalProperties)")
+        else:
+            out[key] = value
+    types = out.get("type")
+    is_object = types == "object" or (isinstance(types, list) and "object" in types)
+    if is_object or "properties" in out:
+        if not out.get("properties"):
+            raise _NotStrict("object without properties")
+        out["required"] = list(out["properties"])
+        out["additionalProperties"] = False
+    return out
+
+
+def to_strict_schema(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The strict-mode variant of ``schema``, or ``None`` when strict mode cannot express it.
+
+    Every object gets ``additionalProperties: false`` and all its properties required (fields
+    with defaults must then be sent; pydantic accepts them); ``$defs`` are kept, ``$ref``
+    siblings and unsupported keywords (``default``, ``minLength``…) dropped. Free-form objects
+    (``dict[str, X]``) cannot be strict: the caller then sends the schema with ``strict: false``.
+    """
+    try:
+        strict = _strictify(copy.deepcopy(schema))
+    except _NotStrict:
+        return None
+    if not isinstance(strict, dict) or strict.get("type") != "object":
+        return None
+    return strict
+
+
+def _schema_name(name: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:64] or "Answer"
+
+
+def _is_official(base_url: str | None) -> bool:
+    host = urlsplit(base_url).hostname if base_url else "api.openai.com"
+    return bool(host) and (host == "api.openai.com" or str(host).endswith(".openai.com"))
+
+
+def _is_local(base_url: str) -> bool:
+    host = urlsplit(base_url).hostname or ""
+    return host in _LOCAL_HOSTS or host.endswith(".local")
+
+
+def map_openai_error(exc: openai.OpenAIError, *, model: str) -> ProviderError:
+    """Translate an SDK exception into the lessonplan error it deserves."""
+    where = f"openai:{model}"
+    if isinstance(exc, openai.APITimeoutError):
+        return ProviderTimeoutError(f"{where}: the request timed out", provider="openai")
+    if isinstance(exc, openai.APIConnectionError):
+        return ProviderUnavailableError(f"{where}: connection failed: {exc}", provider="openai")
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        message = f"{where}: HTTP {status}: {_short(exc)}"
+        if status == 429:
+            retry_after = parse_retry_after(exc.response.headers)
+            return RateLimitedError(
+                message, retry_after=retry_after, provider="openai", status=status
+            )
+        if status == 408:
+            return ProviderTimeoutError(message, provider="openai", status=status)
+        if status >= 500 or status == 409:  # 409: a lock timeout the server asks to retry
+            return ProviderUnavailableError(message, provider="openai", status=status)
+        return ProviderBadRequestError(message, provider="openai", status=status)
+    return ProviderBadRequestError(f"{where}: {_short(exc)}", provider="openai")
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+class OpenAIProvider:
+    """One model behind the OpenAI chat completions API (or a compatible server)."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        response_format: ResponseFormat = "json_schema",
+        timeout: float = 60.0,
+    ) -> None:
+        if not model:
+            raise ConfigurationError("openai: a model name is required (openai:MODEL)")
+        base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
+        if not api_key:
+            if _is_official(base_url):
+                raise ConfigurationError(
+                    "OPENAI_API_KEY is not set (needed for api.openai.com; set OPENAI_BASE_URL "
+                    "for a local OpenAI-compatible server)"
+                )
+            api_key = _PLACEHOLDER_KEY
+        self._model = model
+        self._base_url = base_url
+        self._response_format: ResponseFormat = response_format
+        self._official = _is_official(base_url)
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
+        )
+
+    @property
+    def spec(self) -> str:
+        return f"openai:{self._model}"
+
+    @property
+    def provider(self) -> str:
+        return "openai"
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    @property
+    def is_offline(self) -> bool:
+        return False
+
+    @property
+    def base_url(self) -> str:
+        return str(self._client.base_url)
+
+    def response_format_for(self, request: LLMRequest) -> dict[str, Any]:
+        """The ``response_format`` sent for ``request`` (json_schema strict when possible)."""
+        if self._response_format == "json_object" or request.schema is None:
+            return {"type": "json_object"}
+        strict = to_strict_schema(request.schema)
+        return {
+            "type": "json_schema",
+            "json_schema": {
+                "name": _schema_name(request.schema_name),
+                "schema": strict if strict is not None else request.schema,
+                "strict": strict is not None,
+            },
+        }
+
+    async def complete(self, request: LLMRequest) -> Completion:
+        params: dict[str, Any] = {
+            "model": self._model,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+            "temperature": request.temperature,
+            "response_format": self.response_format_for(request),
+            "timeout": request.timeout,
+        }
+        if request.max_tokens is not None:
+            key = "max_completion_tokens" if self._official else "max_tokens"
+            params[key] = request.max_tokens
+        started = time.perf_counter()
+        try:
+            response = await self._client.chat.completions.create(**params)
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc, model=self._model) from exc
+        latency_ms = (time.perf_counter() - started) * 1000.0
+        text, finish_reason = "", None
+        if response.choices:
+            choice = response.choices[0]
+            message = choice.message
+            text = message.content or getattr(message, "refusal", None) or ""
+            finish_reason = choice.finish_reason
+        usage = Usage()
+        if response.usage is not None:
+            details = response.usage.prompt_tokens_details
+            usage = Usage(
+                prompt_tokens=response.usage.prompt_tokens or 0,
+                completion_tokens=response.usage.completion_tokens or 0,
+                cached_prompt_tokens=(details.cached_tokens or 0) if details else 0,
+            )
+        return Completion(
+            text=text,
+            usage=usage,
+            model=response.model or self._model,
+            provider="openai",
+            latency_ms=latency_ms,
+            finish_reason=finish_reason,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def __repr__(self) -> str:
+        return f"OpenAIProvider(model={self._model!r}, base_url={self._base_url!r})"

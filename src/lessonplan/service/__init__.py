@@ -1,0 +1,1 @@
+"""Orchestration: the only layer that mixes domain logic and I/O."""

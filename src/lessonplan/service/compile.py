@@ -1,0 +1,185 @@
+"""Compile a lesson: inputs concurrently, the plan, then the stages on a three-round critical path.
+
+Round 1 is the plan. Content, production and interaction depend only on the plan and start
+together (round 2); comprehension reads the content's dialogue and reading, so it starts the
+moment content is done (round 3). A caller may pass ``on_progress`` to see each step as it
+happens (the CLI's progress bar, the HTTP stream).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lessonplan.domain.hashing import fingerprint
+from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName, StageRecord
+from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PlanResult, PrelessonKit
+from lessonplan.errors import ProviderTimeoutError, UnknownDescriptorError
+from lessonplan.service.plans import PlanInputs, get_plan
+from lessonplan.service.runtime import Runtime
+from lessonplan.service.stages import generate_stage, skipped_stage
+
+ProgressCallback = Callable[[str, dict[str, Any]], Awaitable[None] | None]
+
+
+@dataclass
+class CompileResult:
+    lesson: Lesson
+    plan: PlanResult
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def profile_hash(profile: LearnerProfile) -> str:
+    """The learner's whole profile: lessons are scoped to it (never served to another)."""
+    return fingerprint(profile.model_dump(mode="json", exclude_defaults=True))
+
+
+def kit_hash(kit: PrelessonKit) -> str:
+    return fingerprint(kit.model_dump(mode="json", exclude_defaults=True))
+
+
+async def _emit(on_progress: ProgressCallback | None, step: str, data: dict[str, Any]) -> None:
+    if on_progress is None:
+        return
+    result = on_progress(step, data)
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def resolve_descriptor(rt: Runtime, can_do_id: str) -> CanDoDescriptor:
+    descriptor = await rt.store.get_descriptor(uid=can_do_id)
+    if descriptor is None:
+        raise UnknownDescriptorError(
+            f"unknown Can-Do descriptor {can_do_id!r} (see `lessonplan catalog list`)"
+        )
+    return descriptor
+
+
+async def resolve_profile(
+    rt: Runtime, profile: LearnerProfile | None, learner_id: str | None
+) -> LearnerProfile:
+    if profile is not None:
+        return profile
+    if learner_id:
+        stored = await rt.store.get_profile(learner_id=learner_id)
+        if stored is None:
+            from lessonplan.errors import BadInputError
+
+            raise BadInputError(f"no stored profile for learner {learner_id!r}")
+        return stored
+    return LearnerProfile.anonymous()
+
+
+async def compile_lesson(
+    rt: Runtime,
+    can_do_id: str,
+    *,
+    profile: LearnerProfile | None = None,
+    learner_id: str | None = None,
+    kit: PrelessonKit | None = None,
+    use_cache: bool = True,
+    metalanguage: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> CompileResult:
+    """Compile and store one lesson version; bounded by the compile timeout."""
+    try:
+        async with asyncio.timeout(rt.settings.compile_timeout_seconds):
+            return await _compile(
+                rt, can_do_id, profile=profile, learner_id=learner_id, kit=kit,
+                use_cache=use_cache, metalanguage=metalanguage or rt.settings.metalanguage,
+                on_progress=on_progress,
+            )
+    except TimeoutError as exc:
+        raise ProviderTimeoutError(
+            f"compile of {can_do_id} exceeded {rt.settings.compile_timeout_seconds:g} s"
+        ) from exc
+
+
+async def _compile(
+    rt: Runtime,
+    can_do_id: str,
+    *,
+    profile: LearnerProfile | None,
+    learner_id: str | None,
+    kit: PrelessonKit | None,
+    use_cache: bool,
+    metalanguage: str,
+    on_progress: ProgressCallback | None,
+) -> CompileResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    async def _kit() -> PrelessonKit:
+        return kit or PrelessonKit()
+
+    descriptor, learner, lesson_kit = await asyncio.gather(
+        resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id), _kit()
+    )
+    timings["inputs"] = (time.perf_counter() - t0) * 1000
+    await _emit(on_progress, "inputs", {"can_do_id": descriptor.uid, "learner_id": learner.learner_id})
+
+    plan_result = await get_plan(
+        rt, PlanInputs(descriptor, learner, lesson_kit, metalanguage), use_cache=use_cache
+    )
+    timings["plan"] = (time.perf_counter() - t0) * 1000
+    await _emit(
+        on_progress,
+        "plan",
+        {
+            "source": plan_result.source,
+            "plan_version": plan_result.provenance.plan_version,
+            "model": plan_result.provenance.model,
+            "path": plan_result.provenance.path,
+            "duration_ms": round(plan_result.provenance.duration_ms, 1),
+        },
+    )
+    plan = plan_result.plan
+    common: dict[str, Any] = {
+        "plan": plan, "descriptor": descriptor, "profile": learner, "kit": lesson_kit,
+        "metalanguage": metalanguage,
+    }
+    records: dict[StageName, StageRecord] = {}
+
+    async def run(stage: StageName, content: ContentStage | None = None) -> StageRecord:
+        record = await generate_stage(rt, stage, content=content, **common)
+        records[stage] = record
+        timings[stage] = (time.perf_counter() - t0) * 1000
+        await _emit(on_progress, "stage", {"stage": stage, "status": record.status,
+                                           "source": record.source, "error": record.error})
+        return record
+
+    async def content_then_comprehension() -> None:
+        content_record = await run("content")
+        if content_record.status != "done" or content_record.data is None:
+            records["comprehension"] = skipped_stage(
+                "comprehension", "content stage failed; comprehension reads its dialogue", rt
+            )
+            await _emit(on_progress, "stage", {"stage": "comprehension", "status": "failed",
+                                               "source": "", "error": "content stage failed"})
+            return
+        await run("comprehension", ContentStage.model_validate(content_record.data))
+
+    await asyncio.gather(content_then_comprehension(), run("production"), run("interaction"))
+    ordered = {name: records[name] for name in STAGES}
+    lesson = await rt.store.save_lesson(
+        lesson_id=None,
+        can_do_id=descriptor.uid,
+        learner_id=learner.learner_id,
+        profile_hash=profile_hash(learner),
+        kit_hash=kit_hash(lesson_kit),
+        plan_version=plan_result.provenance.plan_version,
+        plan=plan,
+        plan_source=plan_result.source,
+        metalanguage=metalanguage,
+        stages=dict(ordered),
+        now=rt.now(),
+        profile=learner,
+        kit=lesson_kit,
+    )
+    timings["total"] = (time.perf_counter() - t0) * 1000
+    await _emit(on_progress, "lesson", {"lesson_id": lesson.lesson_id, "version": lesson.version,
+                                         "status": lesson.status})
+    return CompileResult(lesson=lesson, plan=plan_result, timings_ms=timings)

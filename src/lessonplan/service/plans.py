@@ -1,0 +1,422 @@
+"""Plan answers: cache, single-flight and the fallback chain (seed items 1 and 3).
+
+The chain, in order: the primary model (retries and repair inside each generation) → the
+simplified prompt when the output stayed invalid → each fallback model → the stale (expired)
+cache entry → the offline planner when enabled → a typed error. Every answer carries its source
+and the path it took. A plan is cached under the key of the model that made it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
+
+from lessonplan import metrics
+from lessonplan.domain.hashing import PlanKey
+from lessonplan.domain.models import (
+    CanDoDescriptor,
+    DomainPlan,
+    LearnerProfile,
+    PlanProvenance,
+    PlanResult,
+    PlanSource,
+    PrelessonKit,
+    normalize_plan,
+)
+from lessonplan.domain.quality import QualityIssue, check_plan, has_errors
+from lessonplan.errors import (
+    AllFallbacksFailedError,
+    GenerationError,
+    InvalidOutputError,
+    QualityRejectedError,
+    error_type,
+)
+from lessonplan.planners.generate import AttemptRecord, Generated, RetryPolicy, generate_structured
+from lessonplan.prompts.planner import (
+    PLANNER_PROMPT_VERSION,
+    SCHEMA_VERSION,
+    build_planner_request,
+    plan_fingerprints,
+)
+from lessonplan.prompts.repair import build_quality_repair_request
+from lessonplan.providers.base import LLMProvider, LLMRequest
+from lessonplan.service.runtime import Runtime
+from lessonplan.store.records import CacheEntry, GenerationEvent
+
+
+@dataclass
+class PlanInputs:
+    descriptor: CanDoDescriptor
+    profile: LearnerProfile
+    kit: PrelessonKit
+    metalanguage: str = "en"
+
+
+@dataclass
+class _Chain:
+    """What one run of the fallback chain did: events to persist and the path taken."""
+
+    events: list[GenerationEvent] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    failures: list[tuple[str, Exception]] = field(default_factory=list)
+
+
+def prompt_version_for(provider: LLMProvider) -> str:
+    if provider.is_offline:
+        from lessonplan.planners.offline import OFFLINE_PLANNER_VERSION
+
+        return OFFLINE_PLANNER_VERSION
+    return PLANNER_PROMPT_VERSION
+
+
+def plan_key(rt: Runtime, inputs: PlanInputs, provider: LLMProvider) -> PlanKey:
+    """The cache key: descriptor content, what the prompt carries, model and versions."""
+    descriptor_hash, profile_hash, kit_hash = plan_fingerprints(
+        inputs.descriptor,
+        inputs.profile,
+        inputs.kit,
+        variant=rt.settings.prompt,
+        metalanguage=inputs.metalanguage,
+    )
+    return PlanKey(
+        can_do_id=inputs.descriptor.uid,
+        profile_hash=profile_hash,
+        kit_hash=kit_hash,
+        descriptor_hash=descriptor_hash,
+        metalanguage=inputs.metalanguage,
+        model=provider.spec,
+        prompt_version=prompt_version_for(provider),
+        schema_version=SCHEMA_VERSION,
+        params={"temperature": rt.settings.llm_temperature, "variant": rt.settings.prompt},
+    )
+
+
+def _provenance_from_entry(entry: CacheEntry, source: PlanSource, key: PlanKey) -> PlanProvenance:
+    return PlanProvenance(
+        source=source,
+        model=entry.model,
+        prompt_version=entry.prompt_version,
+        schema_version=SCHEMA_VERSION,
+        created_at=entry.created_at,
+        plan_version=entry.plan_version,
+        key_hash=key.key_hash,
+        path=[source],
+    )
+
+
+def model_name(spec: str) -> str:
+    """``openai:gpt-4o-mini`` -> ``gpt-4o-mini`` (prices and metrics use the bare name)."""
+    return spec.split(":", 1)[1] if ":" in spec else spec
+
+
+async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -> PlanResult:
+    """A plan for these inputs: from the cache, or generated once per key (single-flight).
+
+    Records one ``plan_answer`` event per request (its source, duration and the cost a hit
+    saved) beside the per-attempt events of any generation.
+    """
+    started = time.perf_counter()
+    key = plan_key(rt, inputs, rt.provider)
+    try:
+        if not use_cache:
+            result = await _run_chain(rt, inputs, key)
+            return await _finish(rt, key, result, started, outcome=result.source)
+        hit = await _cache_answer(rt, key)
+        if hit is not None:
+            return await _finish(rt, key, hit, started, outcome="cache", saved=hit_cost(hit))
+        result, joined = await rt.plan_flights.run(
+            key.key_hash, lambda: _generate_locked(rt, inputs, key)
+        )
+        saved = hit_cost(result) if result.source == "cache" else rt_cost(rt, result)
+        if joined:
+            result = result.model_copy(deep=True)
+            result.provenance.path = [*result.provenance.path, "single_flight:joined"]
+            return await _finish(rt, key, result, started, outcome="joined", saved=saved)
+        if result.source == "cache":  # another process made it while this one waited
+            return await _finish(rt, key, result, started, outcome="cache", saved=saved)
+        return await _finish(rt, key, result, started, outcome=result.source)
+    except GenerationError as exc:
+        elapsed = time.perf_counter() - started
+        event = _event(rt, key, "plan_answer", outcome="error", source=None)
+        await rt.record(
+            [replace(event, latency_ms=elapsed * 1000, error_type=error_type(exc))]
+        )
+        raise
+
+
+def hit_cost(result: PlanResult) -> float:
+    return float(result.provenance.cost_usd or 0.0)
+
+
+def rt_cost(rt: Runtime, result: PlanResult) -> float:
+    p = result.provenance
+    return rt.prices.cost(model_name(p.model), p.prompt_tokens, p.completion_tokens)
+
+
+async def _finish(
+    rt: Runtime, key: PlanKey, result: PlanResult, started: float, *, outcome: str,
+    saved: float = 0.0,
+) -> PlanResult:
+    elapsed = time.perf_counter() - started
+    result.provenance.duration_ms = elapsed * 1000
+    metrics.observe_plan(result.source if outcome != "joined" else "joined", elapsed)
+    event = _event(
+        rt, key, "plan_answer", outcome=outcome, source=result.source, cost_saved=saved,
+        quality_issue_count=len(result.quality_issues),
+    )
+    codes = [str(issue.get("code")) for issue in result.quality_issues]
+    await rt.record([replace(event, latency_ms=elapsed * 1000, quality_codes=codes or None)])
+    return result
+
+
+async def _cache_answer(rt: Runtime, key: PlanKey) -> PlanResult | None:
+    now = rt.now()
+    entry = await rt.store.cache_get(key_hash=key.key_hash, now=now)
+    if entry is None or entry.expired:
+        return None
+    await rt.store.cache_hit(key_hash=key.key_hash, now=now)
+    provenance = _provenance_from_entry(entry, "cache", key)
+    provenance.cost_usd = entry.cost_usd or 0.0
+    return PlanResult(plan=entry.plan, provenance=provenance)
+
+
+async def _generate_locked(rt: Runtime, inputs: PlanInputs, key: PlanKey) -> PlanResult:
+    """Across processes (PostgreSQL advisory lock): re-check the cache, then generate."""
+    async with rt.store.plan_lock(key):
+        hit = await _cache_answer(rt, key)
+        if hit is not None:
+            hit.provenance.path = ["single_flight:waited", "cache"]
+            return hit
+        return await _run_chain(rt, inputs, key)
+
+
+async def _run_chain(rt: Runtime, inputs: PlanInputs, key: PlanKey) -> PlanResult:
+    chain = _Chain()
+    try:
+        return await _run_steps(rt, inputs, key, chain)
+    finally:
+        await rt.record(chain.events)
+
+
+async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chain) -> PlanResult:
+    variant = rt.settings.prompt
+    steps: list[tuple[str, LLMProvider, str, PlanSource | None]] = [
+        ("primary", rt.provider, variant, None)
+    ]
+    for provider in rt.fallbacks:
+        steps.append((f"fallback:{provider.spec}", provider, variant, "fallback"))
+    for index, (name, provider, step_variant, forced_source) in enumerate(steps):
+        step_key = key if index == 0 else key.with_model(provider.spec, prompt_version_for(provider))
+        try:
+            return await _generate_step(
+                rt, inputs, step_key, provider, step_variant, chain, name, forced_source
+            )
+        except InvalidOutputError as exc:
+            chain.failures.append((name, exc))
+            if index == 0 and variant != "simplified":
+                try:
+                    return await _generate_step(
+                        rt, inputs, step_key, provider, "simplified", chain, "simplified_prompt",
+                        "fallback",
+                    )
+                except GenerationError as inner:
+                    chain.failures.append(("simplified_prompt", inner))
+        except GenerationError as exc:
+            chain.failures.append((name, exc))
+    stale = await rt.store.cache_get(key_hash=key.key_hash, now=rt.now(), include_expired=True)
+    if stale is not None:
+        chain.path.append("stale_cache")
+        provenance = _provenance_from_entry(stale, "stale_cache", key)
+        provenance.path = [*chain.path]
+        return PlanResult(plan=stale.plan, provenance=provenance)
+    if rt.offline is not None:
+        offline_key = key.with_model(rt.offline.spec, prompt_version_for(rt.offline))
+        try:
+            return await _generate_step(
+                rt, inputs, offline_key, rt.offline, variant, chain, "offline", "offline"
+            )
+        except GenerationError as exc:
+            chain.failures.append(("offline", exc))
+    raise _chain_error(chain)
+
+
+def _chain_error(chain: _Chain) -> GenerationError:
+    if len(chain.failures) == 1:
+        only = chain.failures[0][1]
+        if isinstance(only, GenerationError):
+            only.details.setdefault("path", [name for name, _ in chain.failures])
+            return only
+    steps = "; ".join(f"{name}: {error_type(exc)}" for name, exc in chain.failures)
+    last = chain.failures[-1][1] if chain.failures else None
+    message = f"plan generation failed after every fallback ({steps})"
+    if last is not None:
+        message += f"; last error: {last}"
+    return AllFallbacksFailedError(message, failures=chain.failures)
+
+
+async def _generate_step(
+    rt: Runtime,
+    inputs: PlanInputs,
+    key: PlanKey,
+    provider: LLMProvider,
+    variant: str,
+    chain: _Chain,
+    step_name: str,
+    forced_source: PlanSource | None,
+) -> PlanResult:
+    chain.path.append(step_name)
+    request = build_planner_request(
+        inputs.descriptor,
+        inputs.profile,
+        inputs.kit,
+        variant=variant,  # type: ignore[arg-type]
+        metalanguage=inputs.metalanguage,
+        temperature=rt.settings.llm_temperature,
+        timeout=rt.settings.llm_timeout_seconds,
+    )
+    generated = await _generate_plan(rt, provider, request, inputs, key, chain)
+    plan = generated.value
+    repaired = generated.repaired
+    issues = check_plan(plan, inputs.descriptor, inputs.kit)
+    policy = rt.settings.quality_policy
+    if has_errors(issues) and policy == "repair" and not provider.is_offline:
+        chain.path.append("quality_repair")
+        fix = build_quality_repair_request(request, plan.model_dump(mode="json"), issues)
+        second = await _generate_plan(rt, provider, fix, inputs, key, chain)
+        generated.usage = generated.usage + second.usage
+        generated.attempts.extend(second.attempts)
+        plan = second.value
+        repaired = True
+        issues = check_plan(plan, inputs.descriptor, inputs.kit)
+    metrics.observe_quality([issue.code for issue in issues])
+    if has_errors(issues) and policy == "reject":
+        codes = sorted({i.code for i in issues if i.severity == "error"})
+        raise QualityRejectedError(
+            f"plan for {inputs.descriptor.uid} rejected by quality checks: {', '.join(codes)}",
+            issues=[i.model_dump() for i in issues],
+        )
+    source: PlanSource
+    if forced_source is not None:
+        source = forced_source
+    elif provider.is_offline:
+        source = "offline"
+    else:
+        source = "repaired" if repaired else "generated"
+    issue_dicts = [i.model_dump() for i in issues]
+    cost = rt.prices.cost(provider.model, generated.usage.prompt_tokens,
+                          generated.usage.completion_tokens)
+    now = rt.now()
+    active = await rt.store.get_active_plan(
+        can_do_id=key.can_do_id, profile_hash=key.profile_hash, kit_hash=key.kit_hash
+    )
+    version = await rt.store.record_plan(
+        key=key,
+        plan=plan,
+        source=source,
+        model=provider.spec,
+        prompt_version=key.prompt_version,
+        quality_issues=issue_dicts,
+        parent_version=active.version if active else None,
+        now=now,
+        ttl=timedelta(hours=rt.settings.cache_ttl_hours),
+        cost_usd=cost,
+    )
+    chain.path.append(source)
+    provenance = PlanProvenance(
+        source=source,
+        model=provider.spec,
+        provider=provider.provider,
+        prompt_version=key.prompt_version,
+        schema_version=SCHEMA_VERSION,
+        prompt_variant=variant,
+        prompt_tokens=generated.usage.prompt_tokens,
+        completion_tokens=generated.usage.completion_tokens,
+        attempts=len(generated.attempts),
+        path=list(chain.path),
+        created_at=now,
+        plan_version=version.version,
+        key_hash=key.key_hash,
+        cost_usd=cost,
+    )
+    return PlanResult(plan=plan, provenance=provenance, quality_issues=issue_dicts)
+
+
+async def _generate_plan(
+    rt: Runtime,
+    provider: LLMProvider,
+    request: LLMRequest,
+    inputs: PlanInputs,
+    key: PlanKey,
+    chain: _Chain,
+) -> Generated[DomainPlan]:
+    def on_attempt(attempt: AttemptRecord) -> None:
+        chain.events.append(_attempt_event(rt, key, "plan", provider, attempt))
+
+    async with rt.llm_limit:
+        return await generate_structured(
+            provider,
+            request,
+            DomainPlan,
+            max_repairs=rt.settings.llm_max_repairs,
+            retry=RetryPolicy.from_settings(rt.settings),
+            on_attempt=on_attempt,
+            postprocess=lambda plan: normalize_plan(plan, inputs.descriptor),
+        )
+
+
+def _attempt_event(
+    rt: Runtime, key: PlanKey | None, operation: str, provider: LLMProvider, attempt: AttemptRecord,
+    can_do_id: str | None = None,
+) -> GenerationEvent:
+    return GenerationEvent(
+        at=rt.now(),
+        operation=operation,
+        can_do_id=key.can_do_id if key else (can_do_id or ""),
+        key_hash=key.key_hash if key else None,
+        provider=provider.provider,
+        model=provider.model,
+        outcome=attempt.outcome,
+        source=None,
+        latency_ms=attempt.latency_ms,
+        prompt_tokens=attempt.prompt_tokens,
+        completion_tokens=attempt.completion_tokens,
+        cost_usd=rt.prices.cost(provider.model, attempt.prompt_tokens, attempt.completion_tokens),
+        cost_saved_usd=0.0,
+        error_type=attempt.error_type,
+        quality_issue_count=0,
+    )
+
+
+def _event(
+    rt: Runtime,
+    key: PlanKey,
+    operation: str,
+    *,
+    outcome: str,
+    source: str | None,
+    cost_saved: float = 0.0,
+    quality_issue_count: int = 0,
+) -> GenerationEvent:
+    return GenerationEvent(
+        at=rt.now(),
+        operation=operation,
+        can_do_id=key.can_do_id,
+        key_hash=key.key_hash,
+        provider="cache",
+        model=model_name(key.model),
+        outcome=outcome,
+        source=source,
+        latency_ms=0.0,
+        prompt_tokens=0,
+        completion_tokens=0,
+        cost_usd=0.0,
+        cost_saved_usd=cost_saved,
+        error_type=None,
+        quality_issue_count=quality_issue_count,
+    )
+
+
+def issues_as_models(issues: list[dict[str, Any]]) -> list[QualityIssue]:
+    return [QualityIssue.model_validate(i) for i in issues]

@@ -1,0 +1,60 @@
+"""Warm the plan cache (or compile whole lessons) for many descriptors with bounded concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.errors import GenerationError, error_type
+from lessonplan.service.compile import compile_lesson
+from lessonplan.service.plans import PlanInputs, get_plan
+from lessonplan.service.runtime import Runtime
+
+
+@dataclass
+class PrecompileReport:
+    total: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+async def precompile(
+    rt: Runtime,
+    *,
+    level: str | None = None,
+    profile: LearnerProfile | None = None,
+    kit: PrelessonKit | None = None,
+    concurrency: int = 4,
+    lessons: bool = False,
+    on_done: Callable[[str, str], None] | None = None,
+) -> PrecompileReport:
+    descriptors = await rt.store.list_descriptors(level=level)
+    learner = profile or LearnerProfile.anonymous()
+    lesson_kit = kit or PrelessonKit()
+    limit = asyncio.Semaphore(max(1, concurrency))
+    report = PrecompileReport(total=len(descriptors))
+
+    async def one(uid: str) -> None:
+        async with limit:
+            try:
+                if lessons:
+                    result = await compile_lesson(rt, uid, profile=learner, kit=lesson_kit)
+                    source = result.plan.source
+                else:
+                    descriptor = await rt.store.get_descriptor(uid=uid)
+                    assert descriptor is not None
+                    plan = await get_plan(
+                        rt, PlanInputs(descriptor, learner, lesson_kit, rt.settings.metalanguage)
+                    )
+                    source = plan.source
+            except GenerationError as exc:
+                report.failures[uid] = f"{error_type(exc)}: {exc}"
+                source = "error"
+            report.by_source[source] = report.by_source.get(source, 0) + 1
+            if on_done is not None:
+                on_done(uid, source)
+
+    await asyncio.gather(*(one(d.uid) for d in descriptors))
+    return report

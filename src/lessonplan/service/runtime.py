@@ -1,0 +1,112 @@
+"""The runtime the orchestration layer receives: settings, store, providers, clock, limits.
+
+Built once per process (CLI command, API app, benchmark) by :meth:`Runtime.open`; tests build it
+with their own store, provider and clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from lessonplan import metrics
+from lessonplan.config import Settings, get_settings
+from lessonplan.domain.models import CanDoDescriptor, PlanResult
+from lessonplan.domain.pricing import PriceTable
+from lessonplan.errors import ConfigurationError
+from lessonplan.providers.base import LLMProvider
+from lessonplan.providers.factory import make_provider
+from lessonplan.service.singleflight import SingleFlight
+from lessonplan.store.records import GenerationEvent
+from lessonplan.store.repository import Store
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    provider: LLMProvider
+    fallbacks: list[LLMProvider] = field(default_factory=list)
+    offline: LLMProvider | None = None
+    prices: PriceTable = field(default_factory=PriceTable)
+    clock: Callable[[], datetime] = utcnow
+    llm_limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    plan_flights: SingleFlight[PlanResult] = field(default_factory=SingleFlight)
+    owns_store: bool = True
+    _descriptors: dict[str, CanDoDescriptor] = field(default_factory=dict)
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        llm: str | None = None,
+        store: Store | None = None,
+        provider: LLMProvider | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> Runtime:
+        """Open the store (creating and migrating it on first use) and the providers."""
+        settings = settings or get_settings()
+        try:
+            prices = PriceTable.from_json(settings.price_table)
+        except ValueError as exc:
+            raise ConfigurationError(f"LESSONPLAN_PRICE_TABLE: {exc}") from exc
+        primary = provider or make_provider(llm or settings.llm, settings=settings)
+        fallbacks = [make_provider(spec, settings=settings) for spec in settings.fallback_llm_specs]
+        offline = None
+        if settings.offline_fallback and not primary.is_offline:
+            offline = make_provider("offline", settings=settings)
+        owns_store = store is None
+        if store is None:
+            store = await Store.open(settings.database_url)
+            await seed_catalog(store)
+        return cls(
+            settings=settings,
+            store=store,
+            provider=primary,
+            fallbacks=fallbacks,
+            offline=offline,
+            prices=prices,
+            clock=clock or utcnow,
+            llm_limit=asyncio.Semaphore(settings.llm_concurrency),
+            owns_store=owns_store,
+        )
+
+    async def close(self) -> None:
+        for provider in [self.provider, *self.fallbacks, *([self.offline] if self.offline else [])]:
+            await provider.aclose()
+        if self.owns_store:
+            await self.store.close()
+
+    async def __aenter__(self) -> Runtime:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def record(self, events: list[GenerationEvent]) -> None:
+        """Persist events and feed the Prometheus counters."""
+        if not events:
+            return
+        await self.store.add_events(events=events)
+        for event in events:
+            metrics.observe_event(event)
+
+
+async def seed_catalog(store: Store) -> None:
+    """Load the bundled catalog into an empty database (a no-op once it holds descriptors)."""
+    if await store.count_descriptors() > 0:
+        return
+    from lessonplan.planners.offline import load_catalog
+
+    await store.upsert_descriptors(descriptors=load_catalog())

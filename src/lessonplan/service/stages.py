@@ -1,0 +1,161 @@
+"""One lesson stage from a plan: the repair loop, the model fallbacks and a status.
+
+A stage never raises for a generation failure: it comes back as a failed :class:`StageRecord`
+so the lesson is stored with the other stages intact and the stage can be retried alone.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import BaseModel
+
+from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, StageRecord
+from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
+from lessonplan.domain.quality import check_stage, has_errors
+from lessonplan.errors import GenerationError, QualityRejectedError, error_type
+from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_structured
+from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
+from lessonplan.prompts.tokens import prompt_hash
+from lessonplan.providers.base import LLMProvider
+from lessonplan.service.plans import _attempt_event
+from lessonplan.service.runtime import Runtime
+from lessonplan.store.records import GenerationEvent
+
+
+async def generate_stage(
+    rt: Runtime,
+    stage: StageName,
+    *,
+    plan: DomainPlan,
+    descriptor: CanDoDescriptor,
+    profile: LearnerProfile,
+    kit: PrelessonKit,
+    content: ContentStage | None = None,
+    metalanguage: str = "en",
+) -> StageRecord:
+    """Generate ``stage``; returns a ``done`` or ``failed`` record, never raises for the LLM."""
+    started_at = rt.now()
+    started = time.perf_counter()
+    request = build_stage_request(
+        stage,
+        plan=plan,
+        descriptor=descriptor,
+        profile=profile,
+        kit=kit,
+        content=content,
+        metalanguage=metalanguage,
+        timeout=rt.settings.llm_timeout_seconds,
+    )
+    events: list[GenerationEvent] = []
+    steps: list[tuple[LLMProvider, str]] = [(rt.provider, "")]
+    steps += [(p, "fallback") for p in rt.fallbacks]
+    if rt.offline is not None:
+        steps.append((rt.offline, "offline"))
+    policy = rt.settings.quality_policy
+    model_cls = STAGE_MODELS[stage]
+
+    def validate_extra(value: BaseModel) -> list[str]:
+        if policy != "repair":
+            return []
+        issues = check_stage(stage, value, plan, kit, content=content)
+        return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
+
+    last_error: Exception | None = None
+    attempts = 0
+    try:
+        for provider, forced in steps:
+
+            def on_attempt(attempt: AttemptRecord, provider: LLMProvider = provider) -> None:
+                events.append(
+                    _attempt_event(
+                        rt, None, f"stage:{stage}", provider, attempt, can_do_id=descriptor.uid
+                    )
+                )
+
+            try:
+                async with rt.llm_limit:
+                    generated = await generate_structured(
+                        provider,
+                        request,
+                        model_cls,
+                        max_repairs=rt.settings.llm_max_repairs,
+                        retry=RetryPolicy.from_settings(rt.settings),
+                        on_attempt=on_attempt,
+                        validate_extra=validate_extra,
+                    )
+            except GenerationError as exc:
+                attempts += len(exc.details.get("attempts", []) or [])
+                last_error = exc
+                continue
+            issues = check_stage(stage, generated.value, plan, kit, content=content)
+            if policy == "reject" and has_errors(issues):
+                codes = sorted({i.code for i in issues if i.severity == "error"})
+                last_error = QualityRejectedError(
+                    f"{stage} stage rejected by quality checks: {', '.join(codes)}"
+                )
+                continue
+            source = forced or ("offline" if provider.is_offline else "generated")
+            if generated.repaired and not forced:
+                source = "repaired"
+            return StageRecord(
+                status="done",
+                data=generated.value.model_dump(mode="json"),
+                source=source,
+                model=provider.spec,
+                prompt_hash=prompt_hash(request),
+                prompt_version=STAGE_PROMPT_VERSION,
+                attempts=attempts + len(generated.attempts),
+                prompt_tokens=generated.usage.prompt_tokens,
+                completion_tokens=generated.usage.completion_tokens,
+                started_at=started_at,
+                finished_at=rt.now(),
+                duration_ms=(time.perf_counter() - started) * 1000,
+                quality_issues=[i.model_dump() for i in issues],
+            )
+        message = one_line(str(last_error)) if last_error else "no generator available"
+        return StageRecord(
+            status="failed",
+            model=rt.provider.spec,
+            prompt_hash=prompt_hash(request),
+            prompt_version=STAGE_PROMPT_VERSION,
+            attempts=attempts,
+            started_at=started_at,
+            finished_at=rt.now(),
+            duration_ms=(time.perf_counter() - started) * 1000,
+            error=message,
+            error_type=error_type(last_error) if last_error else "generation_failed",
+        )
+    finally:
+        await rt.record(events)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Errors are shown in tables and progress lines: first line, bounded."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def skipped_stage(stage: StageName, reason: str, rt: Runtime) -> StageRecord:
+    """A stage that could not start because a stage it reads failed."""
+    now = rt.now()
+    return StageRecord(
+        status="failed",
+        model=rt.provider.spec,
+        started_at=now,
+        finished_at=now,
+        error=reason,
+        error_type="dependency_failed",
+    )
+
+
+def stage_summary(record: StageRecord) -> dict[str, Any]:
+    return {
+        "status": record.status,
+        "source": record.source,
+        "model": record.model,
+        "duration_ms": round(record.duration_ms, 1),
+        "attempts": record.attempts,
+        "error": record.error,
+    }

@@ -1,0 +1,80 @@
+"""Operator figures computed from the persisted generation events (the seed's metrics).
+
+Plan requests come from ``plan_answer`` events (one per request); LLM calls from the per-attempt
+events (``plan`` and ``stage:*``). Cost saved is the recorded cost of the generation each cache
+hit or joined waiter avoided, plus each plan reuse valued at the mean cost of a generated plan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from lessonplan.service.runtime import Runtime
+from lessonplan.store.records import GenerationEvent
+
+HIT_OUTCOMES = {"cache", "joined"}
+GENERATED_OUTCOMES = {"generated", "repaired", "fallback", "offline"}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile; 0 for an empty list."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
+    answers = [e for e in events if e.operation == "plan_answer"]
+    calls = [e for e in events if e.operation == "plan" or e.operation.startswith("stage:")]
+    plan_calls = [e for e in calls if e.operation == "plan"]
+    by_source = Counter(e.outcome for e in answers)
+    hits = sum(by_source[o] for o in HIT_OUTCOMES)
+    requests = len(answers)
+    generated = [e for e in answers if e.outcome in GENERATED_OUTCOMES]
+    gen_times = [e.latency_ms for e in generated]
+    plan_cost = sum(e.cost_usd for e in plan_calls)
+    mean_plan_cost = plan_cost / len(generated) if generated else 0.0
+    saved_hits = sum(e.cost_saved_usd for e in answers if e.outcome in HIT_OUTCOMES)
+    reused = by_source.get("reused", 0)
+    errors = Counter(e.error_type for e in calls if e.error_type)
+    failed_requests = Counter(e.error_type for e in answers if e.outcome == "error")
+    quality = Counter(code for e in answers for code in (e.quality_codes or []))
+    return {
+        "plan_requests": requests,
+        "plan_requests_by_source": dict(sorted(by_source.items())),
+        "cache_hits": hits,
+        "hit_rate": round(hits / requests, 4) if requests else 0.0,
+        "plan_generation_ms": {
+            "count": len(gen_times),
+            "p50": round(percentile(gen_times, 50), 2),
+            "p95": round(percentile(gen_times, 95), 2),
+        },
+        "llm_calls": len(calls),
+        "llm_plan_calls": len(plan_calls),
+        "llm_stage_calls": len(calls) - len(plan_calls),
+        "llm_calls_by_outcome": dict(sorted(Counter(e.outcome for e in calls).items())),
+        "prompt_tokens": sum(e.prompt_tokens for e in calls),
+        "completion_tokens": sum(e.completion_tokens for e in calls),
+        "cost_usd": round(sum(e.cost_usd for e in calls), 6),
+        "cost_saved_usd": round(saved_hits + reused * mean_plan_cost, 6),
+        "cost_saved_by_hits_usd": round(saved_hits, 6),
+        "cost_saved_by_reuse_usd": round(reused * mean_plan_cost, 6),
+        "plan_reuses": reused,
+        "error_rate": round(sum(errors.values()) / len(calls), 4) if calls else 0.0,
+        "errors_by_type": dict(sorted(errors.items())),
+        "failed_plan_requests_by_type": dict(sorted(failed_requests.items())),
+        "quality_issues_by_code": dict(sorted(quality.items())),
+    }
+
+
+async def compute_stats(rt: Runtime, *, since: datetime | None = None) -> dict[str, Any]:
+    events = await rt.store.list_events(since=since)
+    summary = summarize_events(events)
+    cache = await rt.store.cache_stats(now=rt.now())
+    summary["cache"] = asdict(cache)
+    return summary

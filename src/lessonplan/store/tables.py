@@ -1,0 +1,235 @@
+"""The database tables, as SQLAlchemy 2 typed declarative classes.
+
+One schema serves PostgreSQL (the production store: JSONB, ``timestamptz``) and SQLite (the
+embedded default). Only :mod:`lessonplan.store.repository` queries these tables; the Alembic
+migrations under ``migrations/`` create them, and a test checks that both agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+# SQLite has no autoincrementing BIGINT: only ``INTEGER PRIMARY KEY`` is a rowid alias.
+BigID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL stores ``timestamptz``. SQLite has no time zone type, so values are stored as naive
+    UTC text (which sorts and compares correctly) and read back as aware UTC. Naive datetimes are
+    refused: guessing their zone is how timestamps silently go wrong.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
+
+
+class Descriptor(Base):
+    """The Can-Do catalog; ``data`` holds the full descriptor."""
+
+    __tablename__ = "descriptors"
+
+    uid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    level: Mapped[str] = mapped_column(String(2), index=True)
+    topic_en: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    learner_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    profile: Mapped[dict[str, Any]]
+    profile_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PlanCache(Base):
+    """One cached plan per full key (``key_hash``); the key's parts kept for lookups and stats."""
+
+    __tablename__ = "plan_cache"
+    __table_args__ = (
+        Index("ix_plan_cache_lookup", "can_do_id", "profile_hash", "kit_hash"),
+        Index("ix_plan_cache_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    profile_hash: Mapped[str] = mapped_column(String(64))
+    kit_hash: Mapped[str] = mapped_column(String(64))
+    descriptor_hash: Mapped[str] = mapped_column(String(64))
+    metalanguage: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(200))
+    prompt_version: Mapped[str] = mapped_column(String(64))
+    schema_version: Mapped[str] = mapped_column(String(64))
+    plan_json: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(String(32))
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    hits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_used_at: Mapped[datetime | None]
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class PlanLineage(Base):
+    """One row per (descriptor, profile, kit): the version counter and the active version."""
+
+    __tablename__ = "plan_lineages"
+    __table_args__ = (UniqueConstraint("can_do_id", "profile_hash", "kit_hash"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    profile_hash: Mapped[str] = mapped_column(String(64))
+    kit_hash: Mapped[str] = mapped_column(String(64))
+    last_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PlanVersionRow(Base):
+    """Append-only plan history: the repository never updates or deletes these rows."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("lineage_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    lineage_id: Mapped[int] = mapped_column(BigID, ForeignKey("plan_lineages.id"))
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    profile_hash: Mapped[str] = mapped_column(String(64))
+    kit_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    plan_json: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(String(32))
+    parent_version: Mapped[int | None] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(200))
+    prompt_version: Mapped[str] = mapped_column(String(64))
+    quality_issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class LessonRow(Base):
+    """One lesson per (descriptor, learner, profile, kit); ``latest_version`` is its counter."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("can_do_id", "learner_id", "profile_hash", "kit_hash"),)
+
+    lesson_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    learner_id: Mapped[str] = mapped_column(String(200), index=True)
+    profile_hash: Mapped[str] = mapped_column(String(64))
+    kit_hash: Mapped[str] = mapped_column(String(64))
+    latest_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    profile_json: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    kit_json: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class LessonVersionRow(Base):
+    """A stored lesson version: the plan it was compiled from and each stage with its status."""
+
+    __tablename__ = "lesson_versions"
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "version"),
+        CheckConstraint("status IN ('complete', 'partial', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    lesson_id: Mapped[str] = mapped_column(String(64), ForeignKey("lessons.lesson_id"))
+    version: Mapped[int] = mapped_column(Integer)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    plan_json: Mapped[dict[str, Any]]
+    plan_source: Mapped[str] = mapped_column(String(32))
+    metalanguage: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    stages: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class GenerationEventRow(Base):
+    """One generation step (plan or stage), its outcome, tokens and cost: the metrics' source."""
+
+    __tablename__ = "generation_events"
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    operation: Mapped[str] = mapped_column(String(64), index=True)
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str | None] = mapped_column(String(64))
+    provider: Mapped[str] = mapped_column(String(64), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(32))
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_saved_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    error_type: Mapped[str | None] = mapped_column(String(64))
+    quality_issue_count: Mapped[int] = mapped_column(Integer, default=0)
+    quality_codes: Mapped[list[str] | None] = mapped_column(JSONType)
+
+
+metadata = Base.metadata

@@ -1,0 +1,50 @@
+"""The PostgreSQL fixtures skip visibly when the server is unreachable, and fail under CI=true."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONFTEST = Path(__file__).parent.parent / "conftest.py"
+UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
+
+
+def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "conftest.py").write_text(CONFTEST.read_text())
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+        "markers =\n    postgres: needs PostgreSQL\n"
+    )
+    (tmp_path / "test_pg.py").write_text("async def test_uses_pg(pg_url):\n    pass\n")
+    environ = {k: v for k, v in os.environ.items() if k != "CI"}
+    environ.update({"LESSONPLAN_TEST_PG_URL": UNREACHABLE, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_unreachable_server_skips_with_reason(tmp_path: Path) -> None:
+    result = _run(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 skipped" in result.stdout
+    assert "PostgreSQL at postgresql+asyncpg://postgres@127.0.0.1:1/none unavailable" in (
+        result.stdout
+    )
+
+
+@pytest.mark.slow
+def test_unreachable_server_fails_in_ci(tmp_path: Path) -> None:
+    result = _run(tmp_path, CI="true")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "PostgreSQL tests must run in CI" in result.stdout
+    assert "1 error" in result.stdout

@@ -1,0 +1,135 @@
+"""The shipped Alembic migrations build the whole schema on a blank SQLite file and a blank
+PostgreSQL database, upgrading twice changes nothing, and the migrations match ``tables.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from lessonplan.store import Store, create_engine, upgrade_to_head
+from lessonplan.store.engine import current_revision, head_revision, sqlite_path
+from lessonplan.store.tables import metadata
+
+TABLES = {
+    "descriptors",
+    "learners",
+    "plan_cache",
+    "plan_lineages",
+    "plan_versions",
+    "lessons",
+    "lesson_versions",
+    "generation_events",
+}
+UNIQUE: dict[str, set[tuple[str, ...]]] = {
+    "plan_cache": {("key_hash",)},
+    "plan_lineages": {("can_do_id", "profile_hash", "kit_hash")},
+    "plan_versions": {("lineage_id", "version")},
+    "lessons": {("can_do_id", "learner_id", "profile_hash", "kit_hash")},
+    "lesson_versions": {("lesson_id", "version")},
+}
+INDEXES: dict[str, dict[str, tuple[str, ...]]] = {
+    "descriptors": {"ix_descriptors_level": ("level",)},
+    "plan_cache": {
+        "ix_plan_cache_lookup": ("can_do_id", "profile_hash", "kit_hash"),
+        "ix_plan_cache_expires_at": ("expires_at",),
+    },
+    "lessons": {"ix_lessons_learner_id": ("learner_id",)},
+    "generation_events": {
+        "ix_generation_events_at": ("at",),
+        "ix_generation_events_operation": ("operation",),
+    },
+}
+
+
+def _snapshot(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    snapshot: dict[str, Any] = {}
+    for table in sorted(inspector.get_table_names()):
+        snapshot[table] = {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+            ],
+            "unique": sorted(
+                tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)
+            ),
+            "indexes": {i["name"]: tuple(i["column_names"]) for i in inspector.get_indexes(table)},
+            "fks": sorted(
+                (tuple(fk["constrained_columns"]), fk["referred_table"])
+                for fk in inspector.get_foreign_keys(table)
+            ),
+        }
+    return snapshot
+
+
+def _diffs(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+async def _inspect(url: str) -> tuple[dict[str, Any], list[Any], str | None]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            snapshot = await conn.run_sync(_snapshot)
+            diffs = await conn.run_sync(_diffs)
+        return snapshot, diffs, await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_blank_database_upgrades_to_full_schema_and_second_upgrade_is_noop(
+    db_url: str,
+) -> None:
+    await upgrade_to_head(db_url)
+    first, diffs, revision = await _inspect(db_url)
+
+    assert set(first) >= TABLES
+    assert revision == head_revision()
+    assert diffs == []
+    for table, expected in UNIQUE.items():
+        assert expected <= set(first[table]["unique"]), table
+    for table, indexes in INDEXES.items():
+        for name, columns in indexes.items():
+            assert first[table]["indexes"].get(name) == columns, (table, name)
+    assert (("lineage_id",), "plan_lineages") in first["plan_versions"]["fks"]
+    assert (("lesson_id",), "lessons") in first["lesson_versions"]["fks"]
+
+    await upgrade_to_head(db_url)
+    second, _, revision = await _inspect(db_url)
+    assert second == first
+    assert revision == head_revision()
+
+
+async def test_store_open_creates_sqlite_directory(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'a' / 'b' / 'lp.db'}"
+    store = await Store.open(url)
+    try:
+        assert store.dialect == "sqlite"
+        assert await store.ping()
+        assert sqlite_path(url) == tmp_path / "a" / "b" / "lp.db"
+        assert (tmp_path / "a" / "b" / "lp.db").exists()
+    finally:
+        await store.close()
+
+
+async def test_open_without_migrate_leaves_database_blank(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+    store = await Store.open(url, migrate=False)
+    try:
+        assert await current_revision(store.engine) is None
+    finally:
+        await store.close()
+
+
+async def test_concurrent_first_upgrades_do_not_collide(db_url: str) -> None:
+    """Processes starting together on a blank database: one migrates, the others find it done."""
+    await asyncio.gather(*(upgrade_to_head(db_url) for _ in range(5)))
+    _, diffs, revision = await _inspect(db_url)
+    assert diffs == [] and revision == head_revision()
