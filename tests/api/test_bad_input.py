@@ -57,6 +57,7 @@ async def test_unknown_stored_learner_is_422(client: httpx.AsyncClient) -> None:
         (b"{not json", "application/json"),
         (b'{"profile": ', "application/json"),
         (b"\xff\xfe\x00garbage", "application/json"),
+        (b'{"learner_id": "\xe9t\xe9"}', "application/json"),
         (b"profile=maria", "application/x-www-form-urlencoded"),
         (b"just text", "text/plain"),
     ],

@@ -233,6 +233,8 @@ def test_answer_round_trips_json_with_projected_profile() -> None:
     inputs["content"] = content
     questions = PLANNER.answer("comprehension", inputs)["questions"]
     assert 4 <= len(questions) <= 6
+    partial = {key: content[key] for key in ("dialogue", "reading")}
+    assert PLANNER.answer("comprehension", {**inputs, "content": partial})["questions"]
     assert PLANNER.answer("plan", inputs) == answer
 
 

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from lessonplan import __version__
+from lessonplan.api.deps import single_query_values
 from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
 from lessonplan.api.middleware import BodySizeLimit
 from lessonplan.api.routes import admin, cando, learners, lessons, ops, plans
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         version=__version__,
         summary="Compile language lessons from Can-Do descriptors with an LLM.",
         lifespan=lifespan,
+        dependencies=[Depends(single_query_values)],
     )
     app.state.settings = settings
     app.state.runtime = runtime

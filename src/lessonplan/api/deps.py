@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 
 from lessonplan.config import Settings
 from lessonplan.errors import ConfigurationError
@@ -36,12 +37,38 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 CanDoId = Annotated[
     str,
-    Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="Can-Do descriptor uid"),
+    Path(
+        min_length=1,
+        max_length=200,
+        pattern=_ID_PATTERN,
+        description="Can-Do descriptor uid",
+        examples=["JF:105"],
+    ),
 ]
 LessonId = Annotated[
     str, Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="lesson id")
 ]
 LearnerId = Annotated[
-    str, Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="learner id")
+    str,
+    Path(
+        min_length=1,
+        max_length=200,
+        pattern=_ID_PATTERN,
+        description="learner id",
+        examples=["maria"],
+    ),
 ]
 ID_PATTERN = _ID_PATTERN
+
+
+def single_query_values(request: Request) -> None:
+    """A repeated query parameter is ambiguous (every parameter here is a single value): 422."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", name), "msg": "give this parameter once", "type": "repeated"}
+                for name in repeated
+            ]
+        )

@@ -48,6 +48,9 @@ def problem_type(code: str) -> str:
 
 
 def problem_body(status: int, code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """A problem document; a 422 always lists its bad fields (maybe none) in ``errors``."""
+    if status == 422:
+        extra.setdefault("errors", [])
     return {
         "type": problem_type(code),
         "title": _title(status),
@@ -131,8 +134,13 @@ async def _validation_error(_request: Request, exc: Exception) -> ProblemRespons
 
 async def _http_error(_request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = getattr(exc, "code", None) or _HTTP_CODES.get(exc.status_code, "http_error")
+    code = getattr(exc, "code", None)
     detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
+    if exc.status_code == 400 and code is None:
+        # FastAPI's "error parsing the body" (e.g. JSON that is not UTF-8): a bad body, so 422.
+        error = {"field": "body", "message": detail, "type": "body_unreadable"}
+        return problem(422, "invalid_request", f"invalid request: {detail}", errors=[error])
+    code = code or _HTTP_CODES.get(exc.status_code, "http_error")
     return problem(exc.status_code, code, detail, headers=exc.headers)
 
 

@@ -73,6 +73,15 @@ class InputsBody(RequestBody):
 
 
 class PlanRequest(InputsBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"profile": {"learner_id": "maria", "current_level": "A1"}, "use_cache": True},
+                {"learner_id": "maria", "kit": {"words": [{"surface": "熱", "reading": "ねつ"}]}},
+            ]
+        }
+    )
+
     use_cache: bool = Field(default=True, description="false: bypass plan cache reads")
 
 

@@ -12,7 +12,6 @@ and their fingerprints key the plan cache: a field the prompt does not carry can
 
 from __future__ import annotations
 
-import copy
 import json
 import warnings
 from functools import lru_cache
@@ -368,5 +367,5 @@ def build_planner_request(
         max_tokens=max_tokens,
         timeout=timeout,
         task="plan",
-        inputs=copy.deepcopy(blocks),
+        inputs=blocks,
     )

@@ -23,13 +23,42 @@ from lessonplan.service.versions import lineage_for
 
 router = APIRouter(prefix="/cando", tags=["cando"])
 
+
+def _sse_event(events: list[str], data_schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"type": "string", "enum": events},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": data_schema,
+            },
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": (
-            "Server-sent events: `inputs`, `plan`, one `stage` per stage, then `lesson` (the "
-            "stored lesson) or `error` (a problem body). Each event's data is JSON."
+            "Server-sent events: `inputs`, `plan` (with its source), one `stage` per stage "
+            "(stage, status, source, error), then `lesson` (the stored lesson, as GET "
+            "/lessons/{id} returns it) or `error` (a problem body). Event data is JSON."
         ),
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                "itemSchema": {
+                    "oneOf": [
+                        _sse_event(["inputs", "plan", "stage"], {"type": "object"}),
+                        _sse_event(["lesson"], {"$ref": "#/components/schemas/Lesson"}),
+                        _sse_event(["error"], {"$ref": "#/components/schemas/Problem"}),
+                    ]
+                }
+            }
+        },
     }
 }
 

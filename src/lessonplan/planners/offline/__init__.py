@@ -16,8 +16,11 @@ from pydantic import BaseModel
 from lessonplan.domain.lesson import (
     ComprehensionStage,
     ContentStage,
+    Dialogue,
     InteractionStage,
     ProductionStage,
+    Reading,
+    WordEntry,
 )
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.planners.offline.content import build_comprehension, build_content
@@ -88,7 +91,7 @@ class OfflinePlanner:
         profile: LearnerProfile,
         metalanguage: str = "en",
     ) -> ComprehensionStage:
-        return build_comprehension(content)
+        return build_comprehension(content.dialogue, content.reading, content.words)
 
     def production(
         self,
@@ -131,8 +134,13 @@ class OfflinePlanner:
         if task == "content":
             result = self.content(**common, kit=kit, metalanguage=metalanguage)
         elif task == "comprehension":
-            content = ContentStage.model_validate(inputs["content"])
-            result = self.comprehension(**common, content=content, metalanguage=metalanguage)
+            # The comprehension prompt may carry only the dialogue, the reading and the words.
+            raw = inputs["content"]
+            result = build_comprehension(
+                Dialogue.model_validate(raw["dialogue"]),
+                Reading.model_validate(raw["reading"]),
+                [WordEntry.model_validate(w) for w in raw.get("words") or []],
+            )
         elif task == "production":
             result = self.production(**common, kit=kit, metalanguage=metalanguage)
         else:

@@ -222,13 +222,19 @@ def _options(answer: str, others: list[str], seed: str) -> list[str]:
     return [*distractors[:position], answer, *distractors[position:]]
 
 
-def build_comprehension(content: ContentStage) -> ComprehensionStage:
-    """Six questions, three on the dialogue and three on the reading, each quoting its evidence."""
-    turns = content.dialogue.turns
-    sentences = content.reading.sentences
+def build_comprehension(
+    dialogue: Dialogue, reading: Reading, words: list[WordEntry]
+) -> ComprehensionStage:
+    """Six questions, three on the dialogue and three on the reading, each quoting its evidence.
+
+    Reads only what the comprehension prompt carries (dialogue, reading, words), so it also
+    answers for content an LLM wrote.
+    """
+    turns = dialogue.turns
+    sentences = reading.sentences
     t1, t2, t3 = (turns[i % len(turns)] for i in (1, 2, 3))
     s0, s1, s2 = (sentences[i % len(sentences)] for i in (0, 1, 2))
-    seed = content.dialogue.scenario + content.reading.title
+    seed = dialogue.scenario + reading.title
     questions = [
         ComprehensionQuestion(
             id="q1",
@@ -276,7 +282,7 @@ def build_comprehension(content: ContentStage) -> ComprehensionStage:
         ),
     ]
     for sentence in [s2, *sentences]:
-        present = [w.text for w in content.words if w.text.surface in sentence.surface]
+        present = [w.text for w in words if w.text.surface in sentence.surface]
         if not present:
             continue
         word = max(present, key=lambda t: len(t.surface))

@@ -34,6 +34,15 @@ USEFUL_MARKERS = 3
 USEFUL_WORDS = 4
 
 
+def _goal(label: str, register: str, function: str, curriculum: Curriculum) -> str:
+    style = curriculum.registers.get(register, {})
+    return (
+        f"As the {label.lower()}, {function[:1].lower()}{function[1:]}. "
+        f"Speak in the {register} register ({style.get('label_ja', register)}): "
+        f"{style.get('description_en', '').rstrip('.').lower()}."
+    )
+
+
 def build_production(
     plan: DomainPlan, kit: PrelessonKit, curriculum: Curriculum
 ) -> ProductionStage:
@@ -103,7 +112,7 @@ def build_interaction(
                 learner_role=learner.label,
                 partner_role=partner_label,
                 register=learner.register,
-                goal=f"As the {learner.label.lower()}, {function[:1].lower()}{function[1:]}.",
+                goal=_goal(learner.label, learner.register, function, curriculum),
                 partner_lines=partner_lines,
                 useful_expressions=useful,
                 grammar_ids=plan.grammar_ids(),
