@@ -55,9 +55,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def make_runtime(
-    store: Store, clock: Clock
-) -> AsyncIterator[RuntimeFactory]:
+async def make_runtime(store: Store, clock: Clock) -> AsyncIterator[RuntimeFactory]:
     """Build runtimes sharing the parametrized store (SQLite and PostgreSQL)."""
     await seed_catalog(store)
     opened: list[Runtime] = []

@@ -48,7 +48,10 @@ async def test_a_learners_lesson_is_never_returned_for_another(
     other = LEARNER.model_copy(update={"learner_id": "someone-else"})
     theirs = await compile_lesson(rt, "JF:105", profile=other)
     assert theirs.lesson.lesson_id != mine.lesson.lesson_id
-    assert await rt.store.get_lesson(lesson_id=mine.lesson.lesson_id, learner_id="someone-else") is None
+    assert (
+        await rt.store.get_lesson(lesson_id=mine.lesson.lesson_id, learner_id="someone-else")
+        is None
+    )
 
 
 async def test_unknown_descriptor_is_a_usage_error_and_writes_nothing(

@@ -117,7 +117,9 @@ async def test_repair_policy_sends_the_issues_back_once(make_runtime: RuntimeFac
 
 
 async def test_reject_policy_fails_with_a_typed_error(make_runtime: RuntimeFactory) -> None:
-    rt = await make_runtime(FakeProvider("gpt-4o-mini", fallback=thin_plan), quality_policy="reject")
+    rt = await make_runtime(
+        FakeProvider("gpt-4o-mini", fallback=thin_plan), quality_policy="reject"
+    )
     with pytest.raises(QualityRejectedError, match="rejected by quality checks"):
         await get_plan(rt, await _inputs(rt))
     assert await list_versions(rt, lineage_for(rt, await _inputs(rt))) == []

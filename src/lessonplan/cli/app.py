@@ -50,8 +50,9 @@ LlmOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 DbOpt = Annotated[
     str | None,
-    typer.Option("--database-url", help="SQLAlchemy URL (LESSONPLAN_DATABASE_URL).",
-                 show_default=False),
+    typer.Option(
+        "--database-url", help="SQLAlchemy URL (LESSONPLAN_DATABASE_URL).", show_default=False
+    ),
 ]
 VariantOpt = Annotated[
     str | None, typer.Option("--prompt", help="Planner prompt variant: compact | full.")
@@ -128,8 +129,9 @@ def catalog_import(
 
 
 @learner_app.command("save")
-def learner_save(profile: Annotated[Path, typer.Argument(help="Profile JSON file.")],
-                 database_url: DbOpt = None) -> None:
+def learner_save(
+    profile: Annotated[Path, typer.Argument(help="Profile JSON file.")], database_url: DbOpt = None
+) -> None:
     """Store a learner's profile so `--learner ID` (and the API's learner_id) can use it."""
     loaded = _guard(lambda: load_profile(profile))
 
@@ -180,8 +182,10 @@ def plan(
             return
         render.console.print(render.plan_panel(result.plan, result.provenance))
         for issue in result.quality_issues:
-            render.console.print(f"[yellow]{issue['severity']}[/yellow] {issue['code']} "
-                                 f"{issue['path']}: {issue['message']}")
+            render.console.print(
+                f"[yellow]{issue['severity']}[/yellow] {issue['code']} "
+                f"{issue['path']}: {issue['message']}"
+            )
 
     run(body, llm=llm, database_url=database_url, prompt=prompt)
 
@@ -199,21 +203,30 @@ def compile(
     database_url: DbOpt = None,
 ) -> None:
     """Compile a lesson: plan, then content, comprehension, production and interaction."""
-    from lessonplan.service.compile import compile_lesson
+    from lessonplan.service.compile import compile_lesson, resolve_descriptor
 
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:
         if json_out:
             result = await compile_lesson(
-                rt, can_do_id, profile=loaded_profile, learner_id=learner, kit=loaded_kit,
+                rt,
+                can_do_id,
+                profile=loaded_profile,
+                learner_id=learner,
+                kit=loaded_kit,
                 use_cache=not no_cache,
             )
         else:
+            await resolve_descriptor(rt, can_do_id)  # a bad id fails before any progress shows
             steps = ["inputs", "plan", *STAGES, "lesson"]
             with Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                TimeElapsedColumn(), console=render.err_console, transient=False,
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=render.err_console,
+                transient=False,
             ) as progress:
                 tasks = {s: progress.add_task(f"{s}", total=1) for s in steps}
 
@@ -222,12 +235,18 @@ def compile(
                     detail = data.get("source") or data.get("status") or ""
                     if data.get("status") == "failed":
                         detail = f"[red]failed[/red] {data.get('error') or ''}"
-                    progress.update(tasks[name], completed=1,
-                                    description=f"{name} [dim]{detail}[/dim]")
+                    progress.update(
+                        tasks[name], completed=1, description=f"{name} [dim]{detail}[/dim]"
+                    )
 
                 result = await compile_lesson(
-                    rt, can_do_id, profile=loaded_profile, learner_id=learner, kit=loaded_kit,
-                    use_cache=not no_cache, on_progress=on_progress,
+                    rt,
+                    can_do_id,
+                    profile=loaded_profile,
+                    learner_id=learner,
+                    kit=loaded_kit,
+                    use_cache=not no_cache,
+                    on_progress=on_progress,
                 )
         if json_out:
             print_json(
@@ -278,8 +297,12 @@ def lesson_show(
 @app.command()
 def regenerate(
     lesson_id: str,
-    stage: Annotated[str, typer.Option("--stage", help="content|comprehension|production|interaction")],
-    new_plan: Annotated[bool, typer.Option("--new-plan", help="Make a new plan version first.")] = False,
+    stage: Annotated[
+        str, typer.Option("--stage", help="content|comprehension|production|interaction")
+    ],
+    new_plan: Annotated[
+        bool, typer.Option("--new-plan", help="Make a new plan version first.")
+    ] = False,
     llm: LlmOpt = None,
     json_out: JsonOpt = False,
     database_url: DbOpt = None,
@@ -288,24 +311,29 @@ def regenerate(
     from lessonplan.service.regenerate import regenerate_stage
 
     if stage not in STAGES:
-        _guard(lambda: (_ for _ in ()).throw(
-            BadInputError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")))
+        _guard(
+            lambda: (_ for _ in ()).throw(
+                BadInputError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+            )
+        )
 
     async def body(rt: Runtime) -> None:
         result = await regenerate_stage(rt, lesson_id, stage, new_plan=new_plan)
         record = result.lesson.stages[result.stage]
         if json_out:
-            print_json({
-                "lesson_id": result.lesson.lesson_id,
-                "version": result.lesson.version,
-                "stage": result.stage,
-                "stage_status": record.status,
-                "plan_source": result.plan_source,
-                "source": result.plan_source,
-                "plan_version": result.lesson.plan_version,
-                "timings_ms": result.timings_ms,
-                "lesson": result.lesson.model_dump(mode="json"),
-            })
+            print_json(
+                {
+                    "lesson_id": result.lesson.lesson_id,
+                    "version": result.lesson.version,
+                    "stage": result.stage,
+                    "stage_status": record.status,
+                    "plan_source": result.plan_source,
+                    "source": result.plan_source,
+                    "plan_version": result.lesson.plan_version,
+                    "timings_ms": result.timings_ms,
+                    "lesson": result.lesson.model_dump(mode="json"),
+                }
+            )
             return
         render.console.print(
             f"lesson {result.lesson.lesson_id} v{result.lesson.version}: {result.stage} "
@@ -316,8 +344,9 @@ def regenerate(
     run(body, llm=llm, database_url=database_url)
 
 
-def _lineage_body(can_do_id: str, profile: Path | None, kit: Path | None, learner: str | None,
-                  action: Any) -> Any:
+def _lineage_body(
+    can_do_id: str, profile: Path | None, kit: Path | None, learner: str | None, action: Any
+) -> Any:
     from lessonplan.service.compile import resolve_descriptor, resolve_profile
     from lessonplan.service.plans import PlanInputs
     from lessonplan.service.versions import lineage_for
@@ -335,8 +364,13 @@ def _lineage_body(can_do_id: str, profile: Path | None, kit: Path | None, learne
 
 @app.command()
 def versions(
-    can_do_id: str, profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
-    json_out: JsonOpt = False, llm: LlmOpt = None, database_url: DbOpt = None,
+    can_do_id: str,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
+    json_out: JsonOpt = False,
+    llm: LlmOpt = None,
+    database_url: DbOpt = None,
 ) -> None:
     """List the plan versions of a lineage (descriptor × profile × kit)."""
     from lessonplan.service.versions import list_versions
@@ -350,14 +384,19 @@ def versions(
         else:
             render.console.print(render.versions_table(items))
 
-    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
-        database_url=database_url)
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm, database_url=database_url)
 
 
 @app.command()
 def diff(
-    can_do_id: str, v1: int, v2: int, profile: ProfileOpt = None, kit: KitOpt = None,
-    learner: LearnerOpt = None, json_out: JsonOpt = False, llm: LlmOpt = None,
+    can_do_id: str,
+    v1: int,
+    v2: int,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
+    json_out: JsonOpt = False,
+    llm: LlmOpt = None,
     database_url: DbOpt = None,
 ) -> None:
     """Show what changed between two plan versions (--json adds an RFC 6902 JSON Patch)."""
@@ -371,18 +410,25 @@ def diff(
         lines = result.diff.to_lines()
         render.console.print(f"plan {can_do_id}: version {v1} → {v2}")
         for line in lines or ["(no differences)"]:
-            style = "green" if line.lstrip().startswith("+") else (
-                "red" if line.lstrip().startswith("-") else "")
+            style = (
+                "green"
+                if line.lstrip().startswith("+")
+                else ("red" if line.lstrip().startswith("-") else "")
+            )
             render.console.print(line, style=style or None, markup=False, highlight=False)
 
-    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
-        database_url=database_url)
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm, database_url=database_url)
 
 
 @app.command()
 def rollback(
-    can_do_id: str, version: int, profile: ProfileOpt = None, kit: KitOpt = None,
-    learner: LearnerOpt = None, json_out: JsonOpt = False, llm: LlmOpt = None,
+    can_do_id: str,
+    version: int,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
+    json_out: JsonOpt = False,
+    llm: LlmOpt = None,
     database_url: DbOpt = None,
 ) -> None:
     """Make a new version that copies VERSION (history is never rewritten)."""
@@ -395,17 +441,20 @@ def rollback(
         else:
             render.console.print(f"version {new.version} now active (copy of version {version})")
 
-    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
-        database_url=database_url)
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm, database_url=database_url)
 
 
 @app.command()
 def edit(
     can_do_id: str,
     plan_file: Annotated[Path, typer.Argument(help="Edited DomainPlan JSON.")],
-    profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
-    json_out: JsonOpt = False, llm: LlmOpt = None, database_url: DbOpt = None,
+    json_out: JsonOpt = False,
+    llm: LlmOpt = None,
+    database_url: DbOpt = None,
 ) -> None:
     """Store an edited plan as a new version (validated; uid, level and ids set by the system)."""
     from lessonplan.service.versions import manual_edit
@@ -418,11 +467,11 @@ def edit(
             print_json(version_json(new))
         else:
             render.console.print(
-                f"version {new.version} stored and active ({len(new.quality_issues)} quality issues)"
+                f"version {new.version} stored and active "
+                f"({len(new.quality_issues)} quality issues)"
             )
 
-    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm,
-        database_url=database_url)
+    run(_lineage_body(can_do_id, profile, kit, learner, action), llm=llm, database_url=database_url)
 
 
 @cache_app.command("stats")
@@ -453,7 +502,7 @@ def cache_purge(
     grace_hours: Annotated[float | None, typer.Option("--grace-hours")] = None,
     database_url: DbOpt = None,
 ) -> None:
-    """Delete entries expired for longer than the grace period (kept until then for stale-if-error)."""
+    """Delete entries expired for longer than the grace period (kept for stale-if-error)."""
 
     async def body(rt: Runtime) -> None:
         grace = grace_hours if grace_hours is not None else rt.settings.cache_purge_grace_hours
@@ -464,8 +513,9 @@ def cache_purge(
 
 
 @cache_app.command("invalidate")
-def cache_invalidate(can_do_id: Annotated[str | None, typer.Argument()] = None,
-                     database_url: DbOpt = None) -> None:
+def cache_invalidate(
+    can_do_id: Annotated[str | None, typer.Argument()] = None, database_url: DbOpt = None
+) -> None:
     """Drop cache entries (of one descriptor, or all)."""
 
     async def body(rt: Runtime) -> None:
@@ -477,10 +527,14 @@ def cache_invalidate(can_do_id: Annotated[str | None, typer.Argument()] = None,
 
 @app.command()
 def prompt(
-    can_do_id: str, profile: ProfileOpt = None, kit: KitOpt = None, learner: LearnerOpt = None,
+    can_do_id: str,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
+    learner: LearnerOpt = None,
     variant: Annotated[str, typer.Option("--variant", help="compact | full")] = "compact",
     model: Annotated[str, typer.Option("--model", help="Tokenizer model.")] = "gpt-4o-mini",
-    json_out: JsonOpt = False, database_url: DbOpt = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
 ) -> None:
     """Print the planner prompt as it would be sent, with its exact token count."""
     from lessonplan.prompts.planner import build_planner_request
@@ -488,23 +542,30 @@ def prompt(
     from lessonplan.service.compile import resolve_descriptor, resolve_profile
 
     if variant not in ("compact", "full", "simplified"):
-        _guard(lambda: (_ for _ in ()).throw(BadInputError(
-            f"unknown prompt variant {variant!r}: use compact or full")))
+        _guard(
+            lambda: (_ for _ in ()).throw(
+                BadInputError(f"unknown prompt variant {variant!r}: use compact or full")
+            )
+        )
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:
         descriptor = await resolve_descriptor(rt, can_do_id)
         learner_profile = await resolve_profile(rt, loaded_profile, learner)
-        request = build_planner_request(descriptor, learner_profile, loaded_kit,
-                                        variant=variant)  # type: ignore[arg-type]
+        request = build_planner_request(descriptor, learner_profile, loaded_kit, variant=variant)  # type: ignore[arg-type]
         tokens = count_request_tokens(request, model=model)
         if json_out:
-            print_json({
-                "variant": variant, "model": model, "tokens": tokens,
-                "system_tokens": count_tokens(request.system, model),
-                "user_tokens": count_tokens(request.user, model),
-                "system": request.system, "user": request.user,
-            })
+            print_json(
+                {
+                    "variant": variant,
+                    "model": model,
+                    "tokens": tokens,
+                    "system_tokens": count_tokens(request.system, model),
+                    "user_tokens": count_tokens(request.user, model),
+                    "system": request.system,
+                    "user": request.user,
+                }
+            )
             return
         render.console.print("[bold]--- system ---[/bold]")
         render.console.print(request.system, markup=False, highlight=False)
@@ -533,10 +594,13 @@ def stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
 @app.command()
 def precompile(
     level: Annotated[str | None, typer.Option("--level")] = None,
-    profile: ProfileOpt = None, kit: KitOpt = None,
+    profile: ProfileOpt = None,
+    kit: KitOpt = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     lessons: Annotated[bool, typer.Option("--lessons", help="Compile whole lessons.")] = False,
-    llm: LlmOpt = None, json_out: JsonOpt = False, database_url: DbOpt = None,
+    llm: LlmOpt = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
 ) -> None:
     """Warm the plan cache for every descriptor (of a level)."""
     from lessonplan.service.precompile import precompile as do_precompile
@@ -545,12 +609,22 @@ def precompile(
 
     async def body(rt: Runtime) -> None:
         total = len(await rt.store.list_descriptors(level=level))
-        with Progress(TextColumn("precompile"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      console=render.err_console, disable=json_out) as progress:
+        with Progress(
+            TextColumn("precompile"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            console=render.err_console,
+            disable=json_out,
+        ) as progress:
             task = progress.add_task("precompile", total=total)
             report = await do_precompile(
-                rt, level=level, profile=loaded_profile, kit=loaded_kit, concurrency=concurrency,
-                lessons=lessons, on_done=lambda _uid, _src: progress.advance(task),
+                rt,
+                level=level,
+                profile=loaded_profile,
+                kit=loaded_kit,
+                concurrency=concurrency,
+                lessons=lessons,
+                on_done=lambda _uid, _src: progress.advance(task),
             )
         data = {"total": report.total, "by_source": report.by_source, "failures": report.failures}
         if json_out:
@@ -572,8 +646,14 @@ def serve(
     """Run the HTTP API (uvicorn)."""
     import uvicorn
 
-    uvicorn.run("lessonplan.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    uvicorn.run(
+        "lessonplan.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 def main() -> None:

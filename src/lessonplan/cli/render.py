@@ -79,9 +79,12 @@ def plan_panel(plan: DomainPlan, provenance: PlanProvenance | None = None) -> Pa
     lines.append(grammar)
     lines.append(
         Text(
-            "Success criteria: " + "; ".join(plan.evaluation.success_criteria)
-            + "\nDiscourse markers: " + "、".join(plan.evaluation.discourse_markers)
-            + "\nCultural themes: " + "; ".join(plan.cultural_themes_en)
+            "Success criteria: "
+            + "; ".join(plan.evaluation.success_criteria)
+            + "\nDiscourse markers: "
+            + "、".join(plan.evaluation.discourse_markers)
+            + "\nCultural themes: "
+            + "; ".join(plan.cultural_themes_en)
         )
     )
     return Panel(Group(*lines), title=f"Plan {plan.uid} ({plan.level})", expand=False)
@@ -98,8 +101,13 @@ def lesson_view(lesson: Lesson) -> Group:
         status.add_column(col)
     for name, rec in lesson.stages.items():
         status.add_row(
-            name, rec.status, rec.source, rec.model, f"{rec.duration_ms:.0f}",
-            str(rec.attempts), rec.error or "",
+            name,
+            rec.status,
+            rec.source,
+            rec.model,
+            f"{rec.duration_ms:.0f}",
+            str(rec.attempts),
+            rec.error or "",
         )
     parts: list[Any] = [header, status]
     content = lesson.stage_data("content")
@@ -123,8 +131,10 @@ def lesson_view(lesson: Lesson) -> Group:
         parts.append(Panel("\n".join(body), title="Comprehension", expand=False))
     prod = lesson.stage_data("production")
     if isinstance(prod, ProductionStage):
-        body = [f"{t.id} [{t.grammar_id}] {t.instruction}\n    model: {_tt(t.model_answer)}"
-                for t in prod.tasks]
+        body = [
+            f"{t.id} [{t.grammar_id}] {t.instruction}\n    model: {_tt(t.model_answer)}"
+            for t in prod.tasks
+        ]
         parts.append(Panel("\n".join(body), title="Production", expand=False))
     inter = lesson.stage_data("interaction")
     if isinstance(inter, InteractionStage):
@@ -145,9 +155,13 @@ def versions_table(versions: list[PlanVersion]) -> Table:
         table.add_column(col)
     for v in versions:
         table.add_row(
-            str(v.version), "●" if v.is_active else "", v.source,
-            "" if v.parent_version is None else str(v.parent_version), v.model,
-            v.prompt_version, str(len(v.quality_issues)),
+            str(v.version),
+            "●" if v.is_active else "",
+            v.source,
+            "" if v.parent_version is None else str(v.parent_version),
+            v.model,
+            v.prompt_version,
+            str(len(v.quality_issues)),
             v.created_at.strftime("%Y-%m-%d %H:%M:%S") if v.created_at else "",
         )
     return table
@@ -162,15 +176,26 @@ def stats_table(stats: dict[str, Any]) -> Table:
         ("plan requests", stats["plan_requests"]),
         ("by source", _fmt(stats["plan_requests_by_source"])),
         ("cache hit rate", f"{stats['hit_rate']:.1%}"),
-        ("plan generation p50 / p95", f"{gen['p50']:.0f} ms / {gen['p95']:.0f} ms ({gen['count']})"),
-        ("LLM calls (plan / stage)", f"{stats['llm_calls']} ({stats['llm_plan_calls']} / "
-                                     f"{stats['llm_stage_calls']})"),
+        (
+            "plan generation p50 / p95",
+            f"{gen['p50']:.0f} ms / {gen['p95']:.0f} ms ({gen['count']})",
+        ),
+        (
+            "LLM calls (plan / stage)",
+            f"{stats['llm_calls']} ({stats['llm_plan_calls']} / {stats['llm_stage_calls']})",
+        ),
         ("calls by outcome", _fmt(stats["llm_calls_by_outcome"])),
-        ("tokens (prompt + completion)", f"{stats['prompt_tokens']} + {stats['completion_tokens']}"),
+        (
+            "tokens (prompt + completion)",
+            f"{stats['prompt_tokens']} + {stats['completion_tokens']}",
+        ),
         ("cost", f"${stats['cost_usd']:.4f}"),
-        ("cost saved (hits / reuse)", f"${stats['cost_saved_usd']:.4f} "
-                                      f"(${stats['cost_saved_by_hits_usd']:.4f} / "
-                                      f"${stats['cost_saved_by_reuse_usd']:.4f})"),
+        (
+            "cost saved (hits / reuse)",
+            f"${stats['cost_saved_usd']:.4f} "
+            f"(${stats['cost_saved_by_hits_usd']:.4f} / "
+            f"${stats['cost_saved_by_reuse_usd']:.4f})",
+        ),
         ("error rate", f"{stats['error_rate']:.1%}"),
         ("errors by type", _fmt(stats["errors_by_type"])),
         ("quality issues by code", _fmt(stats["quality_issues_by_code"])),

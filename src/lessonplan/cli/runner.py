@@ -1,4 +1,4 @@
-"""Run an async command body with a runtime, turning lessonplan errors into one line and an exit code.
+"""Run an async command body with a runtime; lessonplan errors become one line and an exit code.
 
 Exit codes: 0 success, 2 bad input (one-line reason), 1 generation failed after every fallback.
 """
@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError, LessonplanError
@@ -52,6 +53,10 @@ def run(body: Callable[[Runtime], Awaitable[T]], *, llm: str | None = None, **ov
         return asyncio.run(main())
     except LessonplanError as exc:
         fail(str(exc).splitlines()[0] if str(exc) else exc.code, exc.exit_code)
+    except (SQLAlchemyError, OSError) as exc:
+        # Connection refused, a read-only file, a missing database: one line, no traceback.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"database error: {reason[:300]}", 1)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     raise AssertionError("unreachable")

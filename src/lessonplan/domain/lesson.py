@@ -146,7 +146,7 @@ class RolePlay(BaseModel):
     setting: str = ""
     learner_role: str
     partner_role: str
-    register: Register
+    register: Register = Field(...)
     goal: str
     partner_lines: list[TargetText] = Field(default_factory=list)
     useful_expressions: list[TargetText] = Field(default_factory=list)

@@ -105,7 +105,7 @@ class LearningPreferences(BaseModel):
 
 
 class LearnerProfile(BaseModel):
-    """A learner's profile. Every field but ``learner_id`` is optional; unknown fields are errors."""
+    """A learner's profile: every field but ``learner_id`` optional, unknown fields errors."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -204,7 +204,8 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     label: str = Field(min_length=1)
-    register: Register
+    # Field(...) explicitly: a bare annotation would take ABCMeta.register as its default.
+    register: Register = Field(...)
 
 
 class Scenario(BaseModel):

@@ -45,7 +45,9 @@ class PriceTable:
             try:
                 table.prices[model] = Price(float(entry["input"]), float(entry["output"]))
             except (KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"price table entry {model!r} needs numeric input and output") from exc
+                raise ValueError(
+                    f"price table entry {model!r} needs numeric input and output"
+                ) from exc
         return table
 
     def price(self, model: str) -> Price | None:

@@ -88,8 +88,13 @@ async def compile_lesson(
     try:
         async with asyncio.timeout(rt.settings.compile_timeout_seconds):
             return await _compile(
-                rt, can_do_id, profile=profile, learner_id=learner_id, kit=kit,
-                use_cache=use_cache, metalanguage=metalanguage or rt.settings.metalanguage,
+                rt,
+                can_do_id,
+                profile=profile,
+                learner_id=learner_id,
+                kit=kit,
+                use_cache=use_cache,
+                metalanguage=metalanguage or rt.settings.metalanguage,
                 on_progress=on_progress,
             )
     except TimeoutError as exc:
@@ -119,7 +124,9 @@ async def _compile(
         resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id), _kit()
     )
     timings["inputs"] = (time.perf_counter() - t0) * 1000
-    await _emit(on_progress, "inputs", {"can_do_id": descriptor.uid, "learner_id": learner.learner_id})
+    await _emit(
+        on_progress, "inputs", {"can_do_id": descriptor.uid, "learner_id": learner.learner_id}
+    )
 
     plan_result = await get_plan(
         rt, PlanInputs(descriptor, learner, lesson_kit, metalanguage), use_cache=use_cache
@@ -138,7 +145,10 @@ async def _compile(
     )
     plan = plan_result.plan
     common: dict[str, Any] = {
-        "plan": plan, "descriptor": descriptor, "profile": learner, "kit": lesson_kit,
+        "plan": plan,
+        "descriptor": descriptor,
+        "profile": learner,
+        "kit": lesson_kit,
         "metalanguage": metalanguage,
     }
     records: dict[StageName, StageRecord] = {}
@@ -147,8 +157,16 @@ async def _compile(
         record = await generate_stage(rt, stage, content=content, **common)
         records[stage] = record
         timings[stage] = (time.perf_counter() - t0) * 1000
-        await _emit(on_progress, "stage", {"stage": stage, "status": record.status,
-                                           "source": record.source, "error": record.error})
+        await _emit(
+            on_progress,
+            "stage",
+            {
+                "stage": stage,
+                "status": record.status,
+                "source": record.source,
+                "error": record.error,
+            },
+        )
         return record
 
     async def content_then_comprehension() -> None:
@@ -157,8 +175,16 @@ async def _compile(
             records["comprehension"] = skipped_stage(
                 "comprehension", "content stage failed; comprehension reads its dialogue", rt
             )
-            await _emit(on_progress, "stage", {"stage": "comprehension", "status": "failed",
-                                               "source": "", "error": "content stage failed"})
+            await _emit(
+                on_progress,
+                "stage",
+                {
+                    "stage": "comprehension",
+                    "status": "failed",
+                    "source": "",
+                    "error": "content stage failed",
+                },
+            )
             return
         await run("comprehension", ContentStage.model_validate(content_record.data))
 
@@ -180,6 +206,9 @@ async def _compile(
         kit=lesson_kit,
     )
     timings["total"] = (time.perf_counter() - t0) * 1000
-    await _emit(on_progress, "lesson", {"lesson_id": lesson.lesson_id, "version": lesson.version,
-                                         "status": lesson.status})
+    await _emit(
+        on_progress,
+        "lesson",
+        {"lesson_id": lesson.lesson_id, "version": lesson.version, "status": lesson.status},
+    )
     return CompileResult(lesson=lesson, plan=plan_result, timings_ms=timings)

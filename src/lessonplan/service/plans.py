@@ -140,9 +140,7 @@ async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -
     except GenerationError as exc:
         elapsed = time.perf_counter() - started
         event = _event(rt, key, "plan_answer", outcome="error", source=None)
-        await rt.record(
-            [replace(event, latency_ms=elapsed * 1000, error_type=error_type(exc))]
-        )
+        await rt.record([replace(event, latency_ms=elapsed * 1000, error_type=error_type(exc))])
         raise
 
 
@@ -156,14 +154,24 @@ def rt_cost(rt: Runtime, result: PlanResult) -> float:
 
 
 async def _finish(
-    rt: Runtime, key: PlanKey, result: PlanResult, started: float, *, outcome: str,
+    rt: Runtime,
+    key: PlanKey,
+    result: PlanResult,
+    started: float,
+    *,
+    outcome: str,
     saved: float = 0.0,
 ) -> PlanResult:
     elapsed = time.perf_counter() - started
     result.provenance.duration_ms = elapsed * 1000
     metrics.observe_plan(result.source if outcome != "joined" else "joined", elapsed)
     event = _event(
-        rt, key, "plan_answer", outcome=outcome, source=result.source, cost_saved=saved,
+        rt,
+        key,
+        "plan_answer",
+        outcome=outcome,
+        source=result.source,
+        cost_saved=saved,
         quality_issue_count=len(result.quality_issues),
     )
     codes = [str(issue.get("code")) for issue in result.quality_issues]
@@ -208,7 +216,9 @@ async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chai
     for provider in rt.fallbacks:
         steps.append((f"fallback:{provider.spec}", provider, variant, "fallback"))
     for index, (name, provider, step_variant, forced_source) in enumerate(steps):
-        step_key = key if index == 0 else key.with_model(provider.spec, prompt_version_for(provider))
+        step_key = (
+            key if index == 0 else key.with_model(provider.spec, prompt_version_for(provider))
+        )
         try:
             return await _generate_step(
                 rt, inputs, step_key, provider, step_variant, chain, name, forced_source
@@ -218,7 +228,13 @@ async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chai
             if index == 0 and variant != "simplified":
                 try:
                     return await _generate_step(
-                        rt, inputs, step_key, provider, "simplified", chain, "simplified_prompt",
+                        rt,
+                        inputs,
+                        step_key,
+                        provider,
+                        "simplified",
+                        chain,
+                        "simplified_prompt",
                         "fallback",
                     )
                 except GenerationError as inner:
@@ -305,8 +321,9 @@ async def _generate_step(
     else:
         source = "repaired" if repaired else "generated"
     issue_dicts = [i.model_dump() for i in issues]
-    cost = rt.prices.cost(provider.model, generated.usage.prompt_tokens,
-                          generated.usage.completion_tokens)
+    cost = rt.prices.cost(
+        provider.model, generated.usage.prompt_tokens, generated.usage.completion_tokens
+    )
     now = rt.now()
     active = await rt.store.get_active_plan(
         can_do_id=key.can_do_id, profile_hash=key.profile_hash, kit_hash=key.kit_hash
@@ -367,7 +384,11 @@ async def _generate_plan(
 
 
 def _attempt_event(
-    rt: Runtime, key: PlanKey | None, operation: str, provider: LLMProvider, attempt: AttemptRecord,
+    rt: Runtime,
+    key: PlanKey | None,
+    operation: str,
+    provider: LLMProvider,
+    attempt: AttemptRecord,
     can_do_id: str | None = None,
 ) -> GenerationEvent:
     return GenerationEvent(

@@ -69,8 +69,14 @@ async def regenerate_stage(
             )
         content = ContentStage.model_validate(current.data)
     record = await generate_stage(
-        rt, stage_name, plan=plan, descriptor=descriptor, profile=profile, kit=kit,
-        content=content, metalanguage=lesson.metalanguage,
+        rt,
+        stage_name,
+        plan=plan,
+        descriptor=descriptor,
+        profile=profile,
+        kit=kit,
+        content=content,
+        metalanguage=lesson.metalanguage,
     )
     stages = dict(lesson.stages)
     stages[stage_name] = record
