@@ -47,11 +47,14 @@ def parse_config(argv: list[str] | None = None) -> tuple[argparse.Namespace, Sim
 def main(argv: list[str] | None = None) -> int:
     args, config = parse_config(argv)
     sock = _bind(args.host, args.port)
-    port = sock.getsockname()[1]
-    print(f"{READY} http://{args.host}:{port}/v1", flush=True)
     server, _ = make_server(config)
-    server.run(sockets=[sock])
-    sock.close()
+    print(f"{READY} http://{args.host}:{sock.getsockname()[1]}/v1", flush=True)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled gracefully
+        pass
+    finally:
+        sock.close()
     return 0
 
 

@@ -24,15 +24,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from benchmarks.simserver.config import SimConfig, SimState
+from lessonplan.errors import LessonplanError
 from lessonplan.prompts.datablocks import parse_data_blocks
+from lessonplan.providers.offline import SCHEMA_TASKS
 
-SCHEMA_TASKS = {
-    "DomainPlan": "plan",
-    "ContentStage": "content",
-    "ComprehensionStage": "comprehension",
-    "ProductionStage": "production",
-    "InteractionStage": "interaction",
-}
 _TARGET = re.compile(r"TARGET_SCHEMA:\s*([A-Za-z_][A-Za-z0-9_]*)")
 TOKENS_PER_MESSAGE = 3
 TOKENS_REPLY_PRIMING = 3
@@ -178,7 +173,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 )
             try:
                 content = answerer.answer(task, parse_data_blocks(users[-1] if users else ""), cfg)
-            except (KeyError, ValueError, TypeError) as exc:
+            except (LessonplanError, KeyError, ValueError, TypeError) as exc:
                 status = 400
                 return _error(400, f"cannot answer {task}: {exc}", "invalid_request_error")
             if fault == "prose":

@@ -12,9 +12,11 @@ from benchmarks.simserver import SimConfig, SimServerHandle, SimState, start_sub
 from benchmarks.simserver.__main__ import parse_config
 from benchmarks.simserver.app import find_task
 
+from lessonplan.domain.lesson import STAGE_MODELS, STAGES, ContentStage
 from lessonplan.domain.models import DomainPlan, LearnerProfile
 from lessonplan.planners.offline import load_catalog
 from lessonplan.prompts.planner import build_planner_request
+from lessonplan.prompts.stages import build_stage_request
 from lessonplan.providers.openai import OpenAIProvider
 from tests.simserver_fixture import sim_server, sim_server_factory  # noqa: F401
 
@@ -102,3 +104,23 @@ def test_subprocess_server() -> None:
         assert sim.stats()["config"]["mode"] == "recorded"
         assert sim.base_url.startswith("http://127.0.0.1:")
     assert not sim.alive
+
+
+async def test_stage_requests_are_answered_by_task(sim_server: SimServerHandle) -> None:  # noqa: F811
+    descriptor = load_catalog()[0]
+    profile = LearnerProfile.anonymous()
+    provider = OpenAIProvider("sim-model", base_url=sim_server.base_url, api_key="k")
+    try:
+        plan_request = build_planner_request(descriptor, profile, None, variant="compact")
+        plan = DomainPlan.model_validate_json((await provider.complete(plan_request)).text)
+        content: ContentStage | None = None
+        for stage in STAGES:
+            request = build_stage_request(
+                stage, plan=plan, descriptor=descriptor, profile=profile, kit=None, content=content
+            )
+            value = STAGE_MODELS[stage].model_validate_json((await provider.complete(request)).text)
+            if isinstance(value, ContentStage):
+                content = value
+    finally:
+        await provider.aclose()
+    assert sim_server.stats()["by_task"] == {"plan": 1, **dict.fromkeys(STAGES, 1)}

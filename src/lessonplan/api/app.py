@@ -79,10 +79,6 @@ def _openapi_with_problems(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 for status, response in operation.get("responses", {}).items():
                     if status[:1] in ("4", "5"):
                         _as_problem(response)
-        components = schema.get("components", {}).get("schemas", {})
-        for unused in ("HTTPValidationError", "ValidationError"):
-            if unused in components and f'/{unused}"' not in _dump(schema, skip=unused):
-                components.pop(unused)
         app.openapi_schema = schema
         return schema
 
@@ -94,11 +90,3 @@ def _as_problem(response: dict[str, Any]) -> None:
     found = [c["schema"] for c in content.values() if isinstance(c, dict) and c.get("schema")]
     schema = found[0] if found else {"$ref": "#/components/schemas/Problem"}
     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": schema}}
-
-
-def _dump(schema: dict[str, Any], *, skip: str) -> str:
-    import json
-
-    components = dict(schema.get("components", {}).get("schemas", {}))
-    components.pop(skip, None)
-    return json.dumps({"paths": schema.get("paths", {}), "components": components})

@@ -17,7 +17,7 @@ from lessonplan.errors import ConfigurationError
 from lessonplan.service.runtime import Runtime
 
 # Identifiers end up in SQL parameters and logs: no NUL or other control characters.
-_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -40,25 +40,24 @@ CanDoId = Annotated[
     Path(
         min_length=1,
         max_length=200,
-        pattern=_ID_PATTERN,
+        pattern=ID_PATTERN,
         description="Can-Do descriptor uid",
         examples=["JF:105"],
     ),
 ]
 LessonId = Annotated[
-    str, Path(min_length=1, max_length=200, pattern=_ID_PATTERN, description="lesson id")
+    str, Path(min_length=1, max_length=200, pattern=ID_PATTERN, description="lesson id")
 ]
 LearnerId = Annotated[
     str,
     Path(
         min_length=1,
         max_length=200,
-        pattern=_ID_PATTERN,
+        pattern=ID_PATTERN,
         description="learner id",
         examples=["maria"],
     ),
 ]
-ID_PATTERN = _ID_PATTERN
 
 
 def single_query_values(request: Request) -> None:

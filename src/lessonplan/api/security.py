@@ -11,9 +11,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from lessonplan.api.deps import SettingsDep
 from lessonplan.api.errors import ApiProblem
 
 bearer_scheme = HTTPBearer(
@@ -34,11 +35,11 @@ def key_is_valid(given: str, keys: list[str]) -> bool:
 
 
 async def require_admin(
-    request: Request,
+    settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> None:
-    keys: list[str] = request.app.state.settings.api_key_list
+    keys = settings.api_key_list
     if not keys:
         raise ApiProblem(
             403,

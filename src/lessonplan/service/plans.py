@@ -405,7 +405,7 @@ def _attempt_event(
         completion_tokens=attempt.completion_tokens,
         cost_usd=rt.prices.cost(provider.model, attempt.prompt_tokens, attempt.completion_tokens),
         cost_saved_usd=0.0,
-        error_type=attempt.error_type,
+        error_type=None if attempt.outcome == "ok" else attempt.outcome,
         quality_issue_count=0,
     )
 

@@ -1,7 +1,8 @@
 """Operator figures computed from the persisted generation events (the seed's metrics).
 
-Plan requests come from ``plan_answer`` events (one per request); LLM calls from the per-attempt
-events (``plan`` and ``stage:*``). Cost saved is the recorded cost of the generation each cache
+Plan requests come from ``plan_answer`` events (one per request, plan reuse included); the hit
+rate is over the requests that consulted the cache (reuse does not). LLM calls come from the
+per-attempt events (``plan`` and ``stage:*``). Cost saved is the recorded cost of the generation each cache
 hit or joined waiter avoided, plus each plan reuse valued at the mean cost of a generated plan.
 """
 
@@ -35,6 +36,7 @@ def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
     by_source = Counter(e.outcome for e in answers)
     hits = sum(by_source[o] for o in HIT_OUTCOMES)
     requests = len(answers)
+    cache_lookups = requests - by_source.get("reused", 0)  # reuse never consults the cache
     generated = [e for e in answers if e.outcome in GENERATED_OUTCOMES]
     gen_times = [e.latency_ms for e in generated]
     plan_cost = sum(e.cost_usd for e in plan_calls)
@@ -48,7 +50,7 @@ def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
         "plan_requests": requests,
         "plan_requests_by_source": dict(sorted(by_source.items())),
         "cache_hits": hits,
-        "hit_rate": round(hits / requests, 4) if requests else 0.0,
+        "hit_rate": round(hits / cache_lookups, 4) if cache_lookups else 0.0,
         "plan_generation_ms": {
             "count": len(gen_times),
             "p50": round(percentile(gen_times, 50), 2),

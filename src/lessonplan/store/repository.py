@@ -249,8 +249,14 @@ class Store:
         """Insert or replace the entry for ``key``: new plan and lifetime, hit count kept."""
         async with self._write() as conn:
             await self._cache_upsert(
-                conn, key=key, plan=plan, source=source, plan_version=plan_version, now=now,
-                ttl=ttl, cost_usd=cost_usd,
+                conn,
+                key=key,
+                plan=plan,
+                source=source,
+                plan_version=plan_version,
+                now=now,
+                ttl=ttl,
+                cost_usd=cost_usd,
             )
 
     async def cache_purge(self, *, now: datetime, grace: timedelta) -> int:
@@ -372,8 +378,14 @@ class Store:
             )
             if cache and ttl is not None:
                 await self._cache_upsert(
-                    conn, key=key, plan=plan, source=source, plan_version=version, now=now,
-                    ttl=ttl, cost_usd=cost_usd,
+                    conn,
+                    key=key,
+                    plan=plan,
+                    source=source,
+                    plan_version=version,
+                    now=now,
+                    ttl=ttl,
+                    cost_usd=cost_usd,
                 )
         return record
 

@@ -31,7 +31,6 @@ from lessonplan.api.schemas import (
 from lessonplan.api.security import require_admin
 from lessonplan.service import versions
 from lessonplan.service.plans import PlanInputs
-from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import PlanVersion
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -79,10 +78,6 @@ def version_out(version: PlanVersion) -> PlanVersionOut:
     )
 
 
-def _lineage(rt: Runtime, inputs: PlanInputs) -> versions.Lineage:
-    return versions.lineage_for(rt, inputs)
-
-
 @router.get(
     "/{can_do_id}/versions",
     response_model=VersionsResponse,
@@ -90,7 +85,7 @@ def _lineage(rt: Runtime, inputs: PlanInputs) -> versions.Lineage:
     summary="The plan versions of a lineage, oldest first",
 )
 async def list_versions(rt: RuntimeDep, inputs: LineageInputs) -> VersionsResponse:
-    lineage = _lineage(rt, inputs)
+    lineage = versions.lineage_for(rt, inputs)
     items = await versions.list_versions(rt, lineage)
     return VersionsResponse(lineage=lineage_out(lineage), versions=[version_out(v) for v in items])
 
@@ -102,7 +97,7 @@ async def list_versions(rt: RuntimeDep, inputs: LineageInputs) -> VersionsRespon
     summary="What changed between two plan versions (readable lines and a JSON Patch)",
 )
 async def diff(rt: RuntimeDep, inputs: LineageInputs, v1: Version, v2: Version) -> DiffResponse:
-    lineage = _lineage(rt, inputs)
+    lineage = versions.lineage_for(rt, inputs)
     result = await versions.diff_versions(rt, lineage, v1, v2)
     return DiffResponse(
         lineage=lineage_out(lineage),
@@ -124,7 +119,7 @@ async def diff(rt: RuntimeDep, inputs: LineageInputs, v1: Version, v2: Version) 
 )
 async def rollback(rt: RuntimeDep, can_do_id: CanDoId, body: RollbackRequest) -> PlanVersionOut:
     inputs = await body_inputs(rt, can_do_id, body)
-    created = await versions.rollback(rt, _lineage(rt, inputs), body.version)
+    created = await versions.rollback(rt, versions.lineage_for(rt, inputs), body.version)
     return version_out(created)
 
 
@@ -141,6 +136,6 @@ async def manual_edit(
 ) -> PlanVersionOut:
     inputs = await body_inputs(rt, can_do_id, body)
     created = await versions.manual_edit(
-        rt, _lineage(rt, inputs), inputs, body.plan, note=body.note
+        rt, versions.lineage_for(rt, inputs), inputs, body.plan, note=body.note
     )
     return version_out(created)

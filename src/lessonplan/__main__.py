@@ -1,0 +1,5 @@
+"""``python -m lessonplan`` runs the command line."""
+
+from lessonplan.cli.app import main
+
+main()
