@@ -37,6 +37,7 @@ async def precompile(
     report = PrecompileReport(total=len(descriptors))
 
     async def one(uid: str) -> None:
+        source: str
         async with limit:
             try:
                 if lessons:

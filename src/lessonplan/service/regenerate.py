@@ -40,7 +40,7 @@ async def regenerate_stage(
 ) -> RegenerateResult:
     if stage not in STAGES:
         raise BadInputError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
-    stage_name: StageName = stage  # type: ignore[assignment]
+    stage_name: StageName = stage
     t0 = time.perf_counter()
     lesson = await rt.store.get_lesson(lesson_id=lesson_id, learner_id=learner_id)
     if lesson is None:

@@ -2,8 +2,9 @@
 
 Plan requests come from ``plan_answer`` events (one per request, plan reuse included); the hit
 rate is over the requests that consulted the cache (reuse does not). LLM calls come from the
-per-attempt events (``plan`` and ``stage:*``). Cost saved is the recorded cost of the generation each cache
-hit or joined waiter avoided, plus each plan reuse valued at the mean cost of a generated plan.
+per-attempt events (``plan`` and ``stage:*``). Cost saved is the recorded cost of the generation
+each cache hit or joined waiter avoided, plus each plan reuse valued at the mean cost of a
+generated plan.
 """
 
 from __future__ import annotations
