@@ -61,6 +61,7 @@ async def test_unknown_descriptor_is_a_usage_error_and_writes_nothing(
     with pytest.raises(UnknownDescriptorError, match="NOPE:1"):
         await compile_lesson(rt, "NOPE:1")
     assert await rt.store.find_lessons() == []
+    await rt.flush()
     assert await rt.store.list_events() == []
 
 

@@ -44,6 +44,7 @@ async def test_second_identical_request_is_a_hit_without_llm_call(
     assert second.source == "cache"
     assert second.plan == first.plan
     assert calls_by_task(llm)["plan"] == 1
+    await rt.flush()
     entry = await rt.store.cache_get(key_hash=first.provenance.key_hash or "", now=rt.now())
     assert entry is not None and entry.hits == 1
 
@@ -207,6 +208,7 @@ async def test_fifty_concurrent_identical_requests_make_one_llm_call(
     assert calls_by_task(llm)["plan"] == 1
     assert len({r.plan.model_dump_json() for r in results}) == 1
     assert sorted({r.source for r in results}) == ["generated"]
+    await rt.flush()
     events = await rt.store.list_events(operation="plan_answer")
     assert sorted(e.outcome for e in events).count("joined") == 49
 

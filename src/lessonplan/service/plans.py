@@ -184,7 +184,7 @@ async def _cache_answer(rt: Runtime, key: PlanKey) -> PlanResult | None:
     entry = await rt.store.cache_get(key_hash=key.key_hash, now=now)
     if entry is None or entry.expired:
         return None
-    await rt.store.cache_hit(key_hash=key.key_hash, now=now)
+    rt.note_hit(key.key_hash)
     provenance = _provenance_from_entry(entry, "cache", key)
     provenance.cost_usd = entry.cost_usd or 0.0
     return PlanResult(plan=entry.plan, provenance=provenance)

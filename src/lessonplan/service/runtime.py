@@ -14,12 +14,13 @@ from typing import Any
 
 from lessonplan import metrics
 from lessonplan.config import Settings, get_settings
-from lessonplan.domain.models import CanDoDescriptor, PlanResult
+from lessonplan.domain.models import PlanResult
 from lessonplan.domain.pricing import PriceTable
 from lessonplan.errors import ConfigurationError
 from lessonplan.providers.base import LLMProvider
 from lessonplan.providers.factory import make_provider
 from lessonplan.service.singleflight import SingleFlight
+from lessonplan.service.writebehind import WriteBehind
 from lessonplan.store.records import GenerationEvent
 from lessonplan.store.repository import Store
 
@@ -40,7 +41,11 @@ class Runtime:
     llm_limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     plan_flights: SingleFlight[PlanResult] = field(default_factory=SingleFlight)
     owns_store: bool = True
-    _descriptors: dict[str, CanDoDescriptor] = field(default_factory=dict)
+    writer: WriteBehind | None = None
+
+    def __post_init__(self) -> None:
+        if self.writer is None:
+            self.writer = WriteBehind(self.store)
 
     @classmethod
     async def open(
@@ -80,6 +85,8 @@ class Runtime:
         )
 
     async def close(self) -> None:
+        assert self.writer is not None
+        await self.writer.close()
         for provider in [self.provider, *self.fallbacks, *([self.offline] if self.offline else [])]:
             await provider.aclose()
         if self.owns_store:
@@ -95,12 +102,22 @@ class Runtime:
         return self.clock()
 
     async def record(self, events: list[GenerationEvent]) -> None:
-        """Persist events and feed the Prometheus counters."""
+        """Queue events for persistence (write-behind) and feed the Prometheus counters."""
         if not events:
             return
-        await self.store.add_events(events=events)
+        assert self.writer is not None
+        self.writer.add_events(events)
         for event in events:
             metrics.observe_event(event)
+
+    def note_hit(self, key_hash: str) -> None:
+        assert self.writer is not None
+        self.writer.add_hit(key_hash, self.now())
+
+    async def flush(self) -> None:
+        """Write buffered events and hit counts now."""
+        assert self.writer is not None
+        await self.writer.flush()
 
 
 async def seed_catalog(store: Store) -> None:

@@ -76,6 +76,7 @@ def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
 
 
 async def compute_stats(rt: Runtime, *, since: datetime | None = None) -> dict[str, Any]:
+    await rt.flush()
     events = await rt.store.list_events(since=since)
     summary = summarize_events(events)
     cache = await rt.store.cache_stats(now=rt.now())

@@ -225,15 +225,21 @@ class Store:
             row = (await conn.execute(query)).one_or_none()
         return None if row is None else _cache_entry(row, now)
 
-    async def cache_hit(self, *, key_hash: str, now: datetime) -> None:
-        """Count one hit, atomically (a single UPDATE, no read-modify-write)."""
-        stmt = (
-            update(_cache)
-            .where(_cache.c.key_hash == key_hash)
-            .values(hits=_cache.c.hits + 1, last_used_at=now)
-        )
+    async def cache_hit(self, *, key_hash: str, now: datetime, count: int = 1) -> None:
+        """Count ``count`` hits, atomically (a single UPDATE, no read-modify-write)."""
+        await self.cache_hits(hits={key_hash: (count, now)})
+
+    async def cache_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
+        """Add batched hit counts ``{key_hash: (count, last_used_at)}`` in one transaction."""
+        if not hits:
+            return
         async with self._write() as conn:
-            await conn.execute(stmt)
+            for key_hash, (count, now) in sorted(hits.items()):
+                await conn.execute(
+                    update(_cache)
+                    .where(_cache.c.key_hash == key_hash)
+                    .values(hits=_cache.c.hits + count, last_used_at=now)
+                )
 
     async def cache_put(
         self,

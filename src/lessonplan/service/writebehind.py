@@ -1,0 +1,87 @@
+"""Write-behind for bookkeeping on the hot path: generation events and cache hit counts.
+
+A cache hit should cost one indexed read. Its bookkeeping (the hit counter UPDATE and the event
+INSERT) is buffered and written in one transaction shortly after, by a background flush, and on
+``close()``. Plans, versions and lessons are never buffered: only counters and events, which a
+crash could lose for at most ``interval`` seconds. ``flush()`` makes everything visible now
+(stats call it first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from lessonplan.store.records import GenerationEvent
+from lessonplan.store.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class WriteBehind:
+    def __init__(self, store: Store, *, interval: float = 0.2, max_pending: int = 500) -> None:
+        self.store = store
+        self.interval = interval
+        self.max_pending = max_pending
+        self._events: list[GenerationEvent] = []
+        self._hits: dict[str, tuple[int, datetime]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def pending(self) -> int:
+        return len(self._events) + len(self._hits)
+
+    def add_events(self, events: Sequence[GenerationEvent]) -> None:
+        self._events.extend(events)
+        self._schedule()
+
+    def add_hit(self, key_hash: str, now: datetime) -> None:
+        count, last = self._hits.get(key_hash, (0, now))
+        self._hits[key_hash] = (count + 1, max(last, now))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._task is None or self._task.done():
+            delay = 0.0 if self.pending >= self.max_pending else self.interval
+            self._task = asyncio.get_running_loop().create_task(self._flush_later(delay))
+
+    async def _flush_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await self.flush()
+        except Exception:  # bookkeeping must never break a request; the next flush retries
+            log.warning("could not write generation events; will retry", exc_info=True)
+
+    async def flush(self) -> None:
+        async with self._lock:
+            events, self._events = self._events, []
+            hits, self._hits = self._hits, {}
+            try:
+                await self.store.cache_hits(hits=hits)
+            except Exception:
+                self._events = events + self._events
+                self._restore_hits(hits)
+                raise
+            try:
+                if events:
+                    await self.store.add_events(events=events)
+            except Exception:
+                self._events = events + self._events  # the hits are already written
+                raise
+
+    def _restore_hits(self, hits: dict[str, tuple[int, datetime]]) -> None:
+        for key, (count, at) in hits.items():
+            old_count, old_at = self._hits.get(key, (0, at))
+            self._hits[key] = (old_count + count, max(old_at, at))
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        await self.flush()

@@ -1,0 +1,71 @@
+"""Write-behind bookkeeping: buffered hits and events reach the store and survive a failed write."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from lessonplan.domain.hashing import PlanKey
+from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.planners.offline import OfflinePlanner, load_catalog
+from lessonplan.service.writebehind import WriteBehind
+from lessonplan.store import GenerationEvent, Store
+from tests.service.conftest import START
+
+KEY = PlanKey("JF:105", "p", "k", "d", "en", "offline", "offline-1", "v1")
+
+
+async def _cached(store: Store) -> None:
+    descriptor = next(d for d in load_catalog() if d.uid == "JF:105")
+    plan = OfflinePlanner().plan(descriptor, LearnerProfile(learner_id="a"), PrelessonKit())
+    await store.cache_put(
+        key=KEY, plan=plan, source="offline", plan_version=None, now=START, ttl=timedelta(hours=1)
+    )
+
+
+def _event(outcome: str) -> GenerationEvent:
+    return GenerationEvent(at=START, operation="plan_answer", can_do_id="JF:105", outcome=outcome)
+
+
+async def test_buffered_hits_and_events_are_written_by_the_background_flush(
+    sqlite_store: Store,
+) -> None:
+    await _cached(sqlite_store)
+    writer = WriteBehind(sqlite_store, interval=0.05)
+    for i in range(30):
+        writer.add_hit(KEY.key_hash, START + timedelta(seconds=i))
+    writer.add_events([_event("cache"), _event("generated")])
+    assert await sqlite_store.list_events() == []  # not yet: the flush is behind
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if writer.pending == 0:
+            break
+    entry = await sqlite_store.cache_get(key_hash=KEY.key_hash, now=START)
+    assert entry is not None and entry.hits == 30
+    assert entry.last_used_at == START + timedelta(seconds=29)
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["cache", "generated"]
+    await writer.close()
+
+
+async def test_a_failed_write_keeps_the_buffer_for_the_next_flush(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _cached(sqlite_store)
+    writer = WriteBehind(sqlite_store, interval=60)
+    writer.add_hit(KEY.key_hash, START)
+    writer.add_events([_event("cache")])
+
+    async def broken(**_kw: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(sqlite_store, "add_events", broken)
+    with pytest.raises(OSError):
+        await writer.flush()
+    assert writer.pending == 1  # the event; the hit was written before the failure
+    monkeypatch.undo()
+    await writer.close()
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["cache"]
+    entry = await sqlite_store.cache_get(key_hash=KEY.key_hash, now=START)
+    assert entry is not None and entry.hits == 1
