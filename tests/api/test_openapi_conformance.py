@@ -47,7 +47,7 @@ CHECKS = [
     negative_data_rejection,
 ]
 EXAMPLES = settings(
-    max_examples=5,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,

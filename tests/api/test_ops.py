@@ -48,9 +48,12 @@ async def test_stats_count_plan_requests_and_hits(client: httpx.AsyncClient) -> 
     assert stats["cache_hits"] == 1
     assert stats["hit_rate"] == 0.5
     assert stats["cache"]["entries"] == 1
-    later = await client.get(f"{API}/stats", params={"since": "2999-01-01T00:00:00"})
+    later = await client.get(f"{API}/stats", params={"since": "2999-01-01T00:00:00Z"})
     assert later.json()["plan_requests"] == 0
-    assert_problem(await client.get(f"{API}/stats", params={"since": "yesterday"}), 422)
+    earlier = await client.get(f"{API}/stats", params={"since": "2000-01-01T09:00:00+09:00"})
+    assert earlier.json()["plan_requests"] == 2
+    for bad in ("yesterday", "-1.5", "2024-01-01", "2024-01-01T00:00:00", "2024-13-01T00:00:00Z"):
+        assert_problem(await client.get(f"{API}/stats", params={"since": bad}), 422)
 
 
 async def test_learner_profile_put_and_get(client: httpx.AsyncClient) -> None:

@@ -243,3 +243,13 @@ def test_prompt_prints_variant_and_exact_token_count(db: Path) -> None:
     assert "maria" not in compact["user"]  # identifiers are never sent
     code, out, _ = cli("prompt", "JF:105", "--variant", "full")
     assert code == 0 and "full prompt:" in out and "tokens" in out
+
+
+def test_precompile_warms_the_cache_for_a_level(db: Path) -> None:
+    code, out, _ = cli("precompile", "--level", "A1", "--concurrency", "4", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["total"] >= 8 and report["failures"] == {}
+    assert report["by_source"] == {"offline": report["total"]}
+    again = json.loads(cli("precompile", "--level", "A1", "--json")[1])
+    assert again["by_source"] == {"cache": report["total"]}

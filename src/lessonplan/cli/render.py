@@ -36,7 +36,10 @@ def _tt(text: TargetText) -> str:
 
 
 def provenance_line(p: PlanProvenance) -> str:
-    bits = [f"source: [bold]{p.source}[/bold]", f"model: {p.model}"]
+    model = p.model
+    if model == "offline":
+        model = "offline planner (deterministic, bundled data; not an LLM)"
+    bits = [f"source: [bold]{p.source}[/bold]", f"model: {model}"]
     if p.plan_version is not None:
         bits.append(f"plan version: {p.plan_version}")
     if p.attempts:

@@ -20,12 +20,19 @@ from lessonplan.providers.offline import OfflineProvider, task_and_inputs
 
 
 def default_fixtures_dir() -> Path | None:
-    """``LESSONPLAN_FIXTURES_DIR``, else ``<repo>/../shared/fixtures/recorded`` when present."""
+    """``LESSONPLAN_FIXTURES_DIR``, else ``<repo>/../shared/fixtures/recorded``, else the copy
+    kept with the tests (``<repo>/tests/fixtures/recorded``), whichever exists first."""
     env = os.environ.get("LESSONPLAN_FIXTURES_DIR")
     if env:
         return Path(env)
-    candidate = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "recorded"
-    return candidate if candidate.is_dir() else None
+    repo = Path(__file__).resolve().parents[3]
+    for candidate in (
+        repo.parent / "shared" / "fixtures" / "recorded",
+        repo / "tests" / "fixtures" / "recorded",
+    ):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def load_recorded_plans(directory: Path) -> dict[str, str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 
 from lessonplan import metrics
@@ -42,6 +43,21 @@ async def healthz(rt: RuntimeDep) -> Health:
     return Health(status="ok", database="ok")
 
 
+# RFC 3339 (what OpenAPI's date-time means): a number or a bare date is not an instant.
+RFC3339 = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.upper())
+    except ValueError as exc:
+        raise RequestValidationError(
+            [{"loc": ("query", "since"), "msg": f"not a date-time: {exc}", "type": "datetime"}]
+        ) from exc
+
+
 @router.get(
     "/stats",
     response_model=StatsResponse,
@@ -50,8 +66,13 @@ async def healthz(rt: RuntimeDep) -> Health:
 )
 async def stats(
     rt: RuntimeDep,
-    since: Annotated[datetime | None, Query(description="only events from this instant")] = None,
+    since: Annotated[
+        str | None,
+        Query(
+            pattern=RFC3339,
+            description="only events from this instant (RFC 3339, with an offset)",
+            json_schema_extra={"format": "date-time"},
+        ),
+    ] = None,
 ) -> StatsResponse:
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # naive instants are read as UTC
-    return StatsResponse.model_validate(await compute_stats(rt, since=since))
+    return StatsResponse.model_validate(await compute_stats(rt, since=_instant(since)))
