@@ -16,7 +16,10 @@ import contextlib
 import contextvars
 import os
 import platform
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -27,10 +30,12 @@ from typing import Any
 import asyncpg
 import psutil
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from benchmarks.simserver import SimServerHandle
+from benchmarks.simserver import ProcessSimServer, SimConfig, SimServerHandle
+from benchmarks.simserver.server import READY, REPO_ROOT, make_server
 from lessonplan.config import Settings
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile
 from lessonplan.planners.offline import load_catalog
@@ -60,7 +65,9 @@ class BenchContext:
     sim: SimServerHandle
     tmpdir: Path
     pg_url: str | None = None  # maintenance URL; None when PostgreSQL is not part of this run
-    console: Console = field(default_factory=Console)
+    console: Console = field(
+        default_factory=lambda: Console(width=None if sys.stdout.isatty() else 120)
+    )
     shared: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -99,29 +106,31 @@ class BenchContext:
         finally:
             await pg_admin(self.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def settings(self, url: str, **overrides: Any) -> Settings:
-        """Settings for a benchmark runtime: every option that matters is explicit."""
-        values: dict[str, Any] = {
-            "database_url": url,
-            "llm": LLM_SPEC,
-            "fallback_llms": "",
-            "offline_fallback": False,
-            "quality_policy": "warn",
-            "prompt": "compact",
-            "llm_timeout_seconds": 60.0,
-        }
-        values.update(overrides)
-        return Settings(**values)
 
-    async def runtime(
-        self, url: str, *, serialize: bool = False, **overrides: Any
-    ) -> tuple[Runtime, RecordingProvider]:
-        """A runtime on ``url`` (migrated, catalog seeded) whose provider is the real OpenAI
-        provider pointed at the simulated server, wrapped in a :class:`RecordingProvider`."""
-        settings = self.settings(url, **overrides)
-        provider = RecordingProvider(make_provider(LLM_SPEC, settings=settings), serialize)
-        rt = await Runtime.open(settings, provider=provider)
-        return rt, provider
+async def open_runtime(
+    url: str, *, serialize: bool = False, **overrides: Any
+) -> tuple[Runtime, RecordingProvider]:
+    """A runtime on ``url`` (migrated, catalog seeded) whose provider is the real OpenAI
+    provider (``OPENAI_BASE_URL``: the simulated server) wrapped in a :class:`RecordingProvider`."""
+    settings = bench_settings(url, **overrides)
+    provider = RecordingProvider(make_provider(LLM_SPEC, settings=settings), serialize)
+    rt = await Runtime.open(settings, provider=provider)
+    return rt, provider
+
+
+def bench_settings(url: str, **overrides: Any) -> Settings:
+    """Settings for a benchmark runtime: every option that matters is explicit."""
+    values: dict[str, Any] = {
+        "database_url": url,
+        "llm": LLM_SPEC,
+        "fallback_llms": "",
+        "offline_fallback": False,
+        "quality_policy": "warn",
+        "prompt": "compact",
+        "metalanguage": "en",
+    }
+    values.update(overrides)
+    return Settings(**values)
 
 
 async def pg_admin(url: str, sql: str) -> None:
@@ -151,6 +160,52 @@ def pg_maintenance_url() -> str:
         if os.environ.get(name):
             return os.environ[name]
     return DEFAULT_PG_URL
+
+
+# --- the simulated server -----------------------------------------------------------------------
+
+
+def start_sim(startup_timeout: float = 30.0) -> ProcessSimServer:
+    """The simulated server in a child process, its listening socket created with
+    ``IPPROTO_TCP`` and ``TCP_NODELAY``.
+
+    ``benchmarks.simserver``'s own ``_bind`` creates the socket with protocol 0, so asyncio's
+    ``_set_nodelay`` skips the accepted connections: Nagle's algorithm then holds each response
+    body until the client's delayed ACK (~40 ms on Linux) on every keep-alive request, which
+    would swamp the overheads measured here. This launcher binds the same app correctly.
+    """
+    code = "from benchmarks.workloads.common import sim_child_main; sim_child_main()"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # the child prints READY or exits (EOF)
+    if not line.startswith(READY):
+        ProcessSimServer(proc, "127.0.0.1", 0).stop()
+        raise RuntimeError("the simulated server subprocess did not start")
+    port = int(line.rsplit(":", 1)[1].split("/", 1)[0])
+    return ProcessSimServer(proc, "127.0.0.1", port)
+
+
+def sim_child_main() -> None:
+    """Entry point of the :func:`start_sim` child: serve until terminated."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    server, _ = make_server(SimConfig())
+    print(f"{READY} http://127.0.0.1:{sock.getsockname()[1]}/v1", flush=True)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
 
 
 # --- the recording provider --------------------------------------------------------------------
@@ -209,15 +264,15 @@ class RecordingProvider:
         await self.inner.aclose()
 
 
-def longest_chain(calls: Sequence[CallRecord]) -> int:
-    """The most calls that ran one after another (each starting after the previous ended):
-    the observed critical path, in calls. Concurrent calls overlap and never chain."""
+def longest_chain(calls: Sequence[CallRecord]) -> list[CallRecord]:
+    """The longest run of calls that ran one after another (each starting after the previous
+    ended): the observed critical path. Concurrent calls overlap and never chain."""
     ordered = sorted(calls, key=lambda c: c.end)
-    best: list[int] = []
+    best: list[list[CallRecord]] = []
     for i, call in enumerate(ordered):
         before = [best[j] for j in range(i) if ordered[j].end <= call.start]
-        best.append(1 + max(before, default=0))
-    return max(best, default=0)
+        best.append([*max(before, key=len, default=[]), call])
+    return max(best, key=len, default=[])
 
 
 # --- synthetic inputs --------------------------------------------------------------------------
@@ -235,7 +290,25 @@ _INTERESTS = [
     "temples and shrines",
 ]
 _REGISTERS: list[list[str]] = [["polite"], ["plain"], ["neutral"], ["polite", "plain"]]
-_KNOWN = "水 お茶 ご飯 駅 電車 学校 先生 友達 家族 今日 明日 買う 食べる 飲む 行く 来る 見る".split()
+_KNOWN = [
+    "水",
+    "お茶",
+    "ご飯",
+    "駅",
+    "電車",
+    "学校",
+    "先生",
+    "友達",
+    "家族",
+    "今日",
+    "明日",
+    "買う",
+    "食べる",
+    "飲む",
+    "行く",
+    "来る",
+    "見る",
+]
 
 
 def synthetic_descriptors(count: int) -> list[CanDoDescriptor]:
@@ -303,15 +376,15 @@ def show(
     note: str | None = None,
 ) -> None:
     """A table of (figure, value, goal or comment) rows."""
-    table = Table(title=title, title_justify="left", show_edge=False)
+    table = Table(title=escape(title), title_justify="left", show_edge=False)
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_column("goal / note", style="dim")
     for name, value, goal in rows:
-        table.add_row(name, fmt(value), goal)
+        table.add_row(escape(name), escape(fmt(value)), escape(goal))
     ctx.console.print(table)
     if note:
-        ctx.console.print(f"[dim]{note}[/dim]")
+        ctx.console.print(escape(note), style="dim")
     ctx.console.print()
 
 

@@ -85,7 +85,7 @@ class ProviderError(GenerationError):
 
 class ProviderTimeoutError(ProviderError):
     code = "timeout"
-    http_status = 504
+    http_status = 503
     retryable = True
 
 

@@ -43,6 +43,10 @@ async def test_admin_route_without_key_is_401(client: httpx.AsyncClient) -> None
     assert response.headers["www-authenticate"] == "Bearer"
     not_bearer = await client.delete(CACHE, headers={"Authorization": f"Basic {ADMIN_KEY}"})
     assert_problem(not_bearer, 401, "missing_api_key")
+    unreadable_beside_a_good_key = await client.delete(
+        CACHE, headers={"Authorization": "garbage", "X-API-Key": ADMIN_KEY}
+    )
+    assert_problem(unreadable_beside_a_good_key, 401, "missing_api_key")
 
 
 async def test_admin_route_with_wrong_key_is_403(client: httpx.AsyncClient) -> None:

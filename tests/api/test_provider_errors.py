@@ -10,7 +10,12 @@ from typing import Any
 import httpx
 
 from lessonplan.api.app import create_app
-from lessonplan.errors import ProviderBadRequestError, ProviderUnavailableError, RateLimitedError
+from lessonplan.errors import (
+    ProviderBadRequestError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+)
 from lessonplan.providers.base import LLMRequest
 from lessonplan.providers.fake import FakeProvider, register_fake, unregister_fakes
 from lessonplan.service.runtime import Runtime
@@ -79,3 +84,11 @@ async def test_other_generation_failure_is_502(tmp_path: Path) -> None:
     async with api_with(tmp_path, provider) as client:
         response = await client.post(f"{API}/cando/{CAN_DO}/plan", json={})
         assert_problem(response, 502, "bad_request")
+
+
+async def test_provider_timeout_follows_the_error_tree(tmp_path: Path) -> None:
+    provider = always(ProviderTimeoutError("the call took more than 60 s"))
+    async with api_with(tmp_path, provider) as client:
+        response = await client.post(f"{API}/cando/{CAN_DO}/plan", json={})
+        assert_problem(response, ProviderTimeoutError.http_status, "timeout")
+        assert response.status_code == 503  # a provider that does not answer in time is down

@@ -93,4 +93,5 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
     text = log.read_text()
     assert "served-key" not in text
     assert "Application startup complete" in text
+    assert "Application shutdown complete" in text, text
     assert "Traceback" not in text, text

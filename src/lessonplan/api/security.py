@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from lessonplan.api.deps import SettingsDep
@@ -35,6 +35,7 @@ def key_is_valid(given: str, keys: list[str]) -> bool:
 
 
 async def require_admin(
+    request: Request,
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     api_key: Annotated[str | None, Security(api_key_scheme)],
@@ -46,16 +47,17 @@ async def require_admin(
             "admin_disabled",
             "admin routes are disabled: no API key is configured (set LESSONPLAN_API_KEYS)",
         )
+    if "authorization" in request.headers and bearer is None:
+        # A credential that cannot be read is refused, not skipped for another header.
+        raise _unauthenticated("the Authorization header must be 'Bearer KEY'")
     given = bearer.credentials if bearer is not None else api_key
     if not given:
-        raise ApiProblem(
-            401,
-            "missing_api_key",
-            "this route needs an API key (Authorization: Bearer KEY or X-API-Key: KEY)",
-            headers={"WWW-Authenticate": "Bearer"},
+        raise _unauthenticated(
+            "this route needs an API key (Authorization: Bearer KEY or X-API-Key: KEY)"
         )
     if not key_is_valid(given, keys):
         raise ApiProblem(403, "invalid_api_key", "the API key is not valid")
 
 
-AdminKey = Annotated[None, Depends(require_admin)]
+def _unauthenticated(detail: str) -> ApiProblem:
+    return ApiProblem(401, "missing_api_key", detail, headers={"WWW-Authenticate": "Bearer"})

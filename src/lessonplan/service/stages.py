@@ -6,6 +6,7 @@ so the lesson is stored with the other stages intact and the stage can be retrie
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -22,6 +23,8 @@ from lessonplan.providers.base import LLMProvider
 from lessonplan.service.plans import _attempt_event
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import GenerationEvent
+
+log = logging.getLogger(__name__)
 
 
 async def generate_stage(
@@ -87,6 +90,10 @@ async def generate_stage(
                     )
             except GenerationError as exc:
                 attempts += len(exc.details.get("attempts", []) or [])
+                last_error = exc
+                continue
+            except Exception as exc:  # a provider bug must not fail the other stages
+                log.exception("unexpected error generating the %s stage", stage)
                 last_error = exc
                 continue
             issues = check_stage(stage, generated.value, plan, kit, content=content)
