@@ -1,9 +1,13 @@
 """Prometheus metrics, fed from the same generation events that are persisted.
 
-One registry per process (``REGISTRY``) so ``/metrics`` shows everything this process did.
+One registry per process (``REGISTRY``). Under ``lessonplan serve --workers N`` the workers write
+their values to ``PROMETHEUS_MULTIPROC_DIR`` (set by ``serve``) and ``/metrics`` aggregates them,
+whichever worker answers.
 """
 
 from __future__ import annotations
+
+import os
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
@@ -84,4 +88,10 @@ def observe_quality(codes: list[str]) -> None:
 
 
 def render() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
     return generate_latest(REGISTRY)

@@ -644,7 +644,14 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
 ) -> None:
     """Run the HTTP API (uvicorn)."""
+    import os
+    import tempfile
+
     import uvicorn
+
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics here; /metrics aggregates them across workers.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lessonplan-metrics-")
 
     uvicorn.run(
         "lessonplan.api.app:create_app",
