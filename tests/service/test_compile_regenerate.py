@@ -139,7 +139,13 @@ async def test_stages_run_concurrently_after_the_plan(make_runtime: RuntimeFacto
         return result
 
     llm.complete = tracking  # type: ignore[method-assign]
-    await compile_lesson(rt, "JF:105", profile=LEARNER)
+    progress: list[tuple[str, dict]] = []  # type: ignore[type-arg]
+    await compile_lesson(
+        rt, "JF:105", profile=LEARNER, on_progress=lambda s, d: progress.append((s, d))
+    )
+    # The caller receives the content stage itself before production and interaction finish.
+    stage_events = [d for s, d in progress if s == "stage"]
+    assert stage_events[0]["stage"] == "content" and stage_events[0]["data"]["dialogue"]
     assert order[:2] == ["start:plan", "end:plan"]
     assert sorted(order[2:5]) == ["start:content", "start:interaction", "start:production"]
     assert order.index("start:comprehension") > order.index("end:content")

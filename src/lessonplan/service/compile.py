@@ -165,6 +165,9 @@ async def _compile(
                 "status": record.status,
                 "source": record.source,
                 "error": record.error,
+                "duration_ms": round(record.duration_ms, 1),
+                # The stage itself, so a caller can show content before the rest is done.
+                "data": record.data,
             },
         )
         return record
