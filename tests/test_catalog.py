@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.planners.offline import load_catalog
+from lessonplan.providers.replay import default_fixtures_dir
 
 FIXTURES = {"JF:105": "jf-105", "JF:106": "jf-106", "JFまるごと:14": "jfmarugoto-14"}
 
 
 def fixtures_dir() -> Path:
-    env = os.environ.get("LESSONPLAN_FIXTURES_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared/fixtures/recorded"
-    if not path.is_dir():
-        pytest.skip("recorded fixtures not found (set LESSONPLAN_FIXTURES_DIR)")
+    path = default_fixtures_dir()
+    assert path is not None and path.is_dir(), "recorded fixtures missing"
     return path
 
 

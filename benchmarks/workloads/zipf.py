@@ -24,6 +24,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import psutil
+
 from benchmarks.workloads.common import (
     CALL_TAG,
     BenchContext,
@@ -148,10 +150,12 @@ async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
                     samples.append(Sample(keys[index], start, end, kind))
 
             with RssSampler() as rss:
+                psutil.cpu_percent()  # starts the machine-wide measurement interval
                 cpu_before, started = time.process_time(), time.perf_counter()
                 await asyncio.gather(*(worker() for _ in range(p.concurrency)))
                 wall = time.perf_counter() - started
                 cpu = time.process_time() - cpu_before
+                machine_busy = psutil.cpu_percent() / 100
             llm_plan_calls = ctx.plan_calls()
         finally:
             await rt.close()
@@ -190,6 +194,7 @@ async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
         "process_cpu_s": round(cpu, 3),
         "cpu_busy": round(cpu / wall, 3),
         "cpu_ms_per_request": round(cpu / p.requests * 1000, 3),
+        "machine_cpu_busy": round(machine_busy, 3),
     }
 
 
@@ -235,6 +240,7 @@ async def run(ctx: BenchContext) -> Figures:
                     "≈ 1: one core saturated, overhead is queueing",
                 ),
                 ("process CPU per request (ms)", f["cpu_ms_per_request"], "the service's own work"),
+                ("machine CPU busy (all cores)", f["machine_cpu_busy"], "with the server and DB"),
             ],
         )
     primary = ctx.primary_backend

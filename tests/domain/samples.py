@@ -8,8 +8,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from lessonplan.domain.lesson import (
     ComprehensionStage,
     ContentStage,
@@ -24,8 +22,7 @@ RECORDED_IDS = ("jf-105", "jf-106", "jfmarugoto-14")
 
 def _fixtures() -> Path:
     path = default_fixtures_dir()
-    if path is None:
-        pytest.skip("recorded fixtures not found (set LESSONPLAN_FIXTURES_DIR)")
+    assert path is not None, "recorded fixtures missing (tests/fixtures/recorded)"
     return path
 
 
