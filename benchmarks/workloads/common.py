@@ -16,9 +16,7 @@ import contextlib
 import contextvars
 import os
 import platform
-import socket
 import sqlite3
-import subprocess
 import sys
 import time
 import uuid
@@ -34,8 +32,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from benchmarks.simserver import ProcessSimServer, SimConfig, SimServerHandle
-from benchmarks.simserver.server import READY, REPO_ROOT, make_server
+from benchmarks.simserver import ProcessSimServer, SimConfig, SimServerHandle, start_subprocess
 from lessonplan.config import Settings
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile
 from lessonplan.planners.offline import load_catalog
@@ -46,7 +43,6 @@ from lessonplan.service.runtime import Runtime
 LLM_SPEC = "openai:gpt-4o-mini"
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PG_URL_ENVS = ("LESSONPLAN_BENCH_PG_URL", "LESSONPLAN_TEST_PG_URL")
-BACKENDS = ("sqlite", "postgres")
 
 Figures = dict[str, Any]
 
@@ -166,46 +162,8 @@ def pg_maintenance_url() -> str:
 
 
 def start_sim(startup_timeout: float = 30.0) -> ProcessSimServer:
-    """The simulated server in a child process, its listening socket created with
-    ``IPPROTO_TCP`` and ``TCP_NODELAY``.
-
-    ``benchmarks.simserver``'s own ``_bind`` creates the socket with protocol 0, so asyncio's
-    ``_set_nodelay`` skips the accepted connections: Nagle's algorithm then holds each response
-    body until the client's delayed ACK (~40 ms on Linux) on every keep-alive request, which
-    would swamp the overheads measured here. This launcher binds the same app correctly.
-    """
-    code = "from benchmarks.workloads.common import sim_child_main; sim_child_main()"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the child prints READY or exits (EOF)
-    if not line.startswith(READY):
-        ProcessSimServer(proc, "127.0.0.1", 0).stop()
-        raise RuntimeError("the simulated server subprocess did not start")
-    port = int(line.rsplit(":", 1)[1].split("/", 1)[0])
-    return ProcessSimServer(proc, "127.0.0.1", port)
-
-
-def sim_child_main() -> None:
-    """Entry point of the :func:`start_sim` child: serve until terminated."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(2048)
-    server, _ = make_server(SimConfig())
-    print(f"{READY} http://127.0.0.1:{sock.getsockname()[1]}/v1", flush=True)
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sock.close()
+    """The simulated server in a child process (its CPU apart from the measured process)."""
+    return start_subprocess(SimConfig(), startup_timeout=startup_timeout)
 
 
 # --- the recording provider --------------------------------------------------------------------

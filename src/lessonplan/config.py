@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LESSONPLAN_", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=15, ge=0)
     llm: str = "offline"
     fallback_llms: str = ""
     offline_fallback: bool = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from lessonplan import metrics
@@ -71,14 +72,28 @@ def prompt_version_for(provider: LLMProvider) -> str:
     return PLANNER_PROMPT_VERSION
 
 
+@lru_cache(maxsize=4096)
+def _fingerprints(
+    descriptor_json: str, profile_json: str, kit_json: str, variant: str, metalanguage: str
+) -> tuple[str, str, str]:
+    """Fingerprints by the inputs' JSON: a hit re-serializes, it does not rebuild the prompt."""
+    return plan_fingerprints(
+        CanDoDescriptor.model_validate_json(descriptor_json),
+        LearnerProfile.model_validate_json(profile_json),
+        PrelessonKit.model_validate_json(kit_json),
+        variant=variant,  # type: ignore[arg-type]
+        metalanguage=metalanguage,
+    )
+
+
 def plan_key(rt: Runtime, inputs: PlanInputs, provider: LLMProvider) -> PlanKey:
     """The cache key: descriptor content, what the prompt carries, model and versions."""
-    descriptor_hash, profile_hash, kit_hash = plan_fingerprints(
-        inputs.descriptor,
-        inputs.profile,
-        inputs.kit,
-        variant=rt.settings.prompt,
-        metalanguage=inputs.metalanguage,
+    descriptor_hash, profile_hash, kit_hash = _fingerprints(
+        inputs.descriptor.model_dump_json(),
+        inputs.profile.model_dump_json(),
+        inputs.kit.model_dump_json(),
+        rt.settings.prompt,
+        inputs.metalanguage,
     )
     return PlanKey(
         can_do_id=inputs.descriptor.uid,
@@ -123,7 +138,8 @@ async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -
         if not use_cache:
             result = await _run_chain(rt, inputs, key)
             return await _finish(rt, key, result, started, outcome=result.source)
-        hit = await _cache_answer(rt, key)
+        # A generation of this key already running here: join it without touching the database.
+        hit = None if rt.plan_flights.inflight(key.key_hash) else await _cache_answer(rt, key)
         if hit is not None:
             return await _finish(rt, key, hit, started, outcome="cache", saved=hit_cost(hit))
         result, joined = await rt.plan_flights.run(

@@ -70,7 +70,11 @@ class Runtime:
             offline = make_provider("offline", settings=settings)
         owns_store = store is None
         if store is None:
-            store = await Store.open(settings.database_url)
+            store = await Store.open(
+                settings.database_url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+            )
             await seed_catalog(store)
         return cls(
             settings=settings,

@@ -62,8 +62,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     backend = backend_of(url)
     if backend == "postgresql":
         options: dict[str, Any] = {
-            "pool_size": 10,
-            "max_overflow": 20,
+            "pool_size": 5,
+            "max_overflow": 15,
             "pool_timeout": 60,
             "pool_pre_ping": True,
             "pool_recycle": 1800,

@@ -22,7 +22,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, case, delete, func, select, text, update
+from sqlalchemy import Row, Table, and_, bindparam, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,13 +33,16 @@ from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_stat
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.errors import UnknownLessonError
 from lessonplan.store import tables
-from lessonplan.store.engine import create_engine, sqlite_writer, upgrade_engine
+from lessonplan.store.engine import backend_of, create_engine, sqlite_writer, upgrade_engine
 from lessonplan.store.locks import no_lock, pg_advisory_lock
 from lessonplan.store.records import CacheEntry, CacheStats, GenerationEvent, Lineage, PlanVersion
 
 _descriptors = cast(Table, tables.Descriptor.__table__)
 _learners = cast(Table, tables.Learner.__table__)
 _cache = cast(Table, tables.PlanCache.__table__)
+# The hot path's statements, built once: SQLAlchemy then reuses their compiled form.
+_CACHE_BY_KEY = select(_cache).where(_cache.c.key_hash == bindparam("key_hash"))
+_LIVE_CACHE_BY_KEY = _CACHE_BY_KEY.where(_cache.c.expires_at > bindparam("now"))
 _lineages = cast(Table, tables.PlanLineage.__table__)
 _versions = cast(Table, tables.PlanVersionRow.__table__)
 _lessons = cast(Table, tables.LessonRow.__table__)
@@ -83,9 +86,25 @@ class Store:
         self._lock_engine: AsyncEngine | None = None
 
     @classmethod
-    async def open(cls, url: str, *, migrate: bool = True) -> Store:
-        """Connect to ``url`` (creating a SQLite file's directory) and, by default, migrate."""
-        engine = create_engine(url)
+    async def open(
+        cls,
+        url: str,
+        *,
+        migrate: bool = True,
+        pool_size: int | None = None,
+        max_overflow: int | None = None,
+    ) -> Store:
+        """Connect to ``url`` (creating a SQLite file's directory) and, by default, migrate.
+
+        ``pool_size``/``max_overflow`` size the PostgreSQL pool; keep (size + overflow) × processes
+        under the server's ``max_connections``.
+        """
+        options: dict[str, Any] = {}
+        if pool_size is not None and backend_of(url) == "postgresql":
+            options["pool_size"] = pool_size
+        if max_overflow is not None and backend_of(url) == "postgresql":
+            options["max_overflow"] = max_overflow
+        engine = create_engine(url, **options)
         try:
             if migrate:
                 await upgrade_engine(engine)
@@ -218,11 +237,13 @@ class Store:
         self, *, key_hash: str, now: datetime, include_expired: bool = False
     ) -> CacheEntry | None:
         """The entry for ``key_hash``; an expired one only with ``include_expired`` (stale use)."""
-        query = select(_cache).where(_cache.c.key_hash == key_hash)
-        if not include_expired:
-            query = query.where(_cache.c.expires_at > now)
+        params: dict[str, Any]
+        if include_expired:
+            query, params = _CACHE_BY_KEY, {"key_hash": key_hash}
+        else:
+            query, params = _LIVE_CACHE_BY_KEY, {"key_hash": key_hash, "now": now}
         async with self._read() as conn:
-            row = (await conn.execute(query)).one_or_none()
+            row = (await conn.execute(query, params)).one_or_none()
         return None if row is None else _cache_entry(row, now)
 
     async def cache_hit(self, *, key_hash: str, now: datetime, count: int = 1) -> None:
@@ -856,7 +877,7 @@ class Store:
             return no_lock()
         if self._lock_engine is None:
             self._lock_engine = create_engine(
-                self._url, pool_size=2, max_overflow=38, isolation_level="AUTOCOMMIT"
+                self._url, pool_size=1, max_overflow=19, isolation_level="AUTOCOMMIT"
             )
         return pg_advisory_lock(self._lock_engine, key.lock_id)
 
