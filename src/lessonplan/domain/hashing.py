@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -45,7 +46,7 @@ class PlanKey:
     schema_version: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key_hash(self) -> str:
         return sha256_hex(
             canonical_json(
