@@ -131,3 +131,30 @@ async def test_offline_plans_pass_the_reject_policy(make_runtime: RuntimeFactory
     result = await get_plan(rt, await _inputs(rt))
     assert result.source == "generated"
     assert not [i for i in result.quality_issues if i["severity"] == "error"]
+
+
+async def test_lesson_level_kit_check_is_stored_and_counted(make_runtime: RuntimeFactory) -> None:
+    """A generator that ignores the kit: the plan and the lesson both report the missing word."""
+    from lessonplan.planners.offline import OfflinePlanner
+    from lessonplan.service.compile import compile_lesson
+    from lessonplan.service.stats import compute_stats
+
+    def ignores_kit(request: LLMRequest) -> str:
+        inputs = {**request.inputs, "kit": {}}
+        return json.dumps(OfflinePlanner().answer(request.task, inputs), ensure_ascii=False)
+
+    kit = PrelessonKit.model_validate(
+        {
+            "words": [{"surface": "診察券", "reading": "しんさつけん", "meaning": "patient card"}],
+            "requirements": {"min_words": 1},
+        }
+    )
+    rt = await make_runtime(FakeProvider("gpt-4o-mini", fallback=ignores_kit))
+    result = await compile_lesson(rt, "JF:105", profile=LEARNER, kit=kit)
+    codes = {i["code"] for i in result.lesson.quality_issues}
+    assert "lesson.kit_word_missing" in codes
+    stored = await rt.store.get_lesson(lesson_id=result.lesson.lesson_id)
+    assert stored is not None and stored.quality_issues == result.lesson.quality_issues
+    stats = await compute_stats(rt)
+    assert stats["quality_issues_by_code"]["lesson.kit_word_missing"] == 1
+    assert stats["quality_issues_by_code"]["kit.word_missing"] == 1

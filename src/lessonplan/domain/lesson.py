@@ -207,6 +207,7 @@ class Lesson(BaseModel):
     status: LessonStatus = "complete"
     stages: dict[StageName, StageRecord]
     created_at: datetime | None = None
+    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
 
     def stage_data(self, name: StageName) -> BaseModel | None:
         record = self.stages.get(name)

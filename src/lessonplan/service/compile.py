@@ -20,7 +20,7 @@ from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PlanResult
 from lessonplan.errors import ProviderTimeoutError, UnknownDescriptorError
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.stages import generate_stage, skipped_stage
+from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
 
 ProgressCallback = Callable[[str, dict[str, Any]], Awaitable[None] | None]
 
@@ -193,6 +193,7 @@ async def _compile(
 
     await asyncio.gather(content_then_comprehension(), run("production"), run("interaction"))
     ordered = {name: records[name] for name in STAGES}
+    issues = lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
     lesson = await rt.store.save_lesson(
         lesson_id=None,
         can_do_id=descriptor.uid,
@@ -207,6 +208,7 @@ async def _compile(
         now=rt.now(),
         profile=learner,
         kit=lesson_kit,
+        quality_issues=issues,
     )
     timings["total"] = (time.perf_counter() - t0) * 1000
     await _emit(

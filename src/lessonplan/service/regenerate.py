@@ -16,7 +16,7 @@ from lessonplan.errors import BadInputError, UnknownLessonError
 from lessonplan.service.compile import resolve_descriptor
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.stages import generate_stage
+from lessonplan.service.stages import generate_stage, lesson_quality
 from lessonplan.store.records import GenerationEvent
 
 
@@ -80,6 +80,7 @@ async def regenerate_stage(
     )
     stages = dict(lesson.stages)
     stages[stage_name] = record
+    issues = lesson_quality(rt, stages, plan, kit, can_do_id=lesson.can_do_id)
     saved = await rt.store.save_lesson(
         lesson_id=lesson.lesson_id,
         can_do_id=lesson.can_do_id,
@@ -94,6 +95,7 @@ async def regenerate_stage(
         now=rt.now(),
         profile=profile,
         kit=kit,
+        quality_issues=issues,
     )
     return RegenerateResult(
         lesson=saved,

@@ -114,6 +114,12 @@ class Runtime:
         for event in events:
             metrics.observe_event(event)
 
+    def writer_add(self, event: GenerationEvent) -> None:
+        """Queue one bookkeeping event without touching the call metrics."""
+        assert self.writer is not None
+        self.writer.add_events([event])
+        metrics.observe_quality(list(event.quality_codes or []))
+
     def note_hit(self, key_hash: str) -> None:
         assert self.writer is not None
         self.writer.add_hit(key_hash, self.now())

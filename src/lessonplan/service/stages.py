@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
-from lessonplan.domain.quality import check_stage, has_errors
+from lessonplan.domain.quality import check_lesson, check_stage, has_errors
 from lessonplan.errors import GenerationError, QualityRejectedError, error_type
 from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_structured
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
@@ -166,3 +166,31 @@ def stage_summary(record: StageRecord) -> dict[str, Any]:
         "attempts": record.attempts,
         "error": record.error,
     }
+
+
+def lesson_quality(
+    rt: Runtime,
+    stages: dict[StageName, StageRecord],
+    plan: DomainPlan,
+    kit: PrelessonKit,
+    *,
+    can_do_id: str,
+) -> list[dict[str, Any]]:
+    """Kit requirements across the whole lesson (checked once every stage is done), recorded
+    with the stages' own issue codes as one ``lesson_quality`` event."""
+    issues: list[dict[str, Any]] = []
+    if all(record.status == "done" and record.data is not None for record in stages.values()):
+        data = {name: record.data for name, record in stages.items() if record.data is not None}
+        issues = [i.model_dump() for i in check_lesson(data, plan, kit)]
+    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
+    codes += [str(i["code"]) for i in issues]
+    event = GenerationEvent(
+        at=rt.now(),
+        operation="lesson_quality",
+        can_do_id=can_do_id,
+        outcome="checked",
+        quality_issue_count=len(codes),
+        quality_codes=codes or None,
+    )
+    rt.writer_add(event)
+    return issues

@@ -46,7 +46,8 @@ def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
     reused = by_source.get("reused", 0)
     errors = Counter(e.error_type for e in calls if e.error_type)
     failed_requests = Counter(e.error_type for e in answers if e.outcome == "error")
-    quality = Counter(code for e in answers for code in (e.quality_codes or []))
+    checked = [e for e in events if e.operation in ("plan_answer", "lesson_quality")]
+    quality = Counter(code for e in checked for code in (e.quality_codes or []))
     return {
         "plan_requests": requests,
         "plan_requests_by_source": dict(sorted(by_source.items())),

@@ -642,6 +642,7 @@ class Store:
         now: datetime,
         profile: LearnerProfile | None = None,
         kit: PrelessonKit | None = None,
+        quality_issues: list[dict[str, Any]] | None = None,
     ) -> Lesson:
         """Store a new version of a lesson, in one transaction.
 
@@ -718,6 +719,7 @@ class Store:
                     status=status,
                     stages=stage_data,
                     created_at=now,
+                    quality_issues=quality_issues or [],
                 )
             )
         return Lesson(
@@ -734,6 +736,7 @@ class Store:
             status=status,
             stages=dict(stages),
             created_at=now,
+            quality_issues=list(quality_issues or []),
         )
 
     async def get_lesson(
@@ -757,6 +760,7 @@ class Store:
                 _lesson_versions.c.status,
                 _lesson_versions.c.stages,
                 _lesson_versions.c.created_at,
+                _lesson_versions.c.quality_issues,
             )
             .join(_lesson_versions, _lesson_versions.c.lesson_id == _lessons.c.lesson_id)
             .where(_lessons.c.lesson_id == lesson_id)
@@ -787,6 +791,7 @@ class Store:
                 name: StageRecord.model_validate(data) for name, data in dict(row.stages).items()
             },
             created_at=row.created_at,
+            quality_issues=list(row.quality_issues or []),
         )
 
     async def get_lesson_inputs(self, *, lesson_id: str) -> tuple[LearnerProfile, PrelessonKit]:

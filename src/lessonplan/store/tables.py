@@ -206,6 +206,7 @@ class LessonVersionRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     stages: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+    quality_issues: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
 
 
 class GenerationEventRow(Base):
