@@ -149,6 +149,16 @@ def lesson_view(lesson: Lesson) -> Group:
             )
             body += [f"    ✓ {c}" for c in rp.success_criteria]
         parts.append(Panel("\n".join(body), title="Interaction", expand=False))
+    issues = [
+        (name, issue) for name, rec in lesson.stages.items() for issue in rec.quality_issues
+    ] + [("lesson", issue) for issue in lesson.quality_issues]
+    if issues:
+        lines = [
+            f"[yellow]{i.get('severity', '')}[/yellow] {where}: {i.get('code')} "
+            f"{i.get('path', '')} — {i.get('message', '')}"
+            for where, i in issues
+        ]
+        parts.append(Panel("\n".join(lines), title="Quality issues", expand=False))
     return Group(*parts)
 
 
