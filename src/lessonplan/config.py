@@ -15,6 +15,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 QualityPolicy = Literal["warn", "repair", "reject"]
+MIN_API_KEY_LENGTH = 12
+PLACEHOLDER_KEYS = {"changeme", "changethis", "secret", "password", "apikey", "api-key", "admin"}
 PromptVariant = Literal["compact", "full"]
 
 
@@ -61,6 +63,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 "LESSONPLAN_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
             )
+        return value
+
+    @field_validator("api_keys")
+    @classmethod
+    def _no_placeholder_keys(cls, value: str) -> str:
+        """Admin keys guard rollback and cache deletion: refuse placeholders and short keys."""
+        for key in (k.strip() for k in value.split(",") if k.strip()):
+            if key.lower() in PLACEHOLDER_KEYS or len(key) < MIN_API_KEY_LENGTH:
+                raise ValueError(
+                    f"LESSONPLAN_API_KEYS holds a placeholder or a key shorter than "
+                    f"{MIN_API_KEY_LENGTH} characters; use random keys "
+                    "(e.g. `openssl rand -hex 24`)"
+                )
         return value
 
     @property

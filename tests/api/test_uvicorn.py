@@ -44,7 +44,7 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
     env.update(
         LESSONPLAN_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'served.db'}",
         LESSONPLAN_LLM="offline",
-        LESSONPLAN_API_KEYS="served-key",
+        LESSONPLAN_API_KEYS="served-key-4b9e2c",
     )
     log = tmp_path / "uvicorn.log"
     command = [
@@ -81,7 +81,7 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
                 assert "event: lesson" in body
                 denied = client.delete(f"{API}/cache", headers={"X-API-Key": "nope"})
                 assert denied.status_code == 403
-                allowed = client.delete(f"{API}/cache", headers={"X-API-Key": "served-key"})
+                allowed = client.delete(f"{API}/cache", headers={"X-API-Key": "served-key-4b9e2c"})
                 assert allowed.status_code == 200
         finally:
             proc.terminate()
