@@ -35,7 +35,7 @@ def test_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("keys", ["changeme", "secret", "short", "good-key-123456,admin"])
 def test_placeholder_or_short_api_keys_are_refused(keys: str) -> None:
-    with pytest.raises(ValidationError, match="placeholder or a key shorter"):
+    with pytest.raises(ValidationError, match="a placeholder or a key shorter"):
         Settings(api_keys=keys)
 
 

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         for key in (k.strip() for k in value.split(",") if k.strip()):
             if key.lower() in PLACEHOLDER_KEYS or len(key) < MIN_API_KEY_LENGTH:
                 raise ValueError(
-                    f"LESSONPLAN_API_KEYS holds a placeholder or a key shorter than "
+                    f"a placeholder or a key shorter than "
                     f"{MIN_API_KEY_LENGTH} characters; use random keys "
                     "(e.g. `openssl rand -hex 24`)"
                 )

@@ -28,7 +28,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "LESSONPLAN_" + str(first["loc"][0]).upper() if first["loc"] else "LESSONPLAN_*"
-        raise ConfigurationError(f"{name}: {first['msg']}") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"{name}: {message}") from exc
     updates = {k: v for k, v in overrides.items() if v is not None}
     return base.model_copy(update=updates) if updates else base
 
