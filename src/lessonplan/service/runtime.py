@@ -7,7 +7,8 @@ with their own store, provider and clock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -128,6 +129,18 @@ class Runtime:
         """Write buffered events and hit counts now."""
         assert self.writer is not None
         await self.writer.flush()
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings | None = None, **options: Any
+) -> AsyncIterator[Runtime]:
+    """``async with open_runtime() as rt:`` — a runtime that is closed (and flushed) on exit."""
+    rt = await Runtime.open(settings, **options)
+    try:
+        yield rt
+    finally:
+        await rt.close()
 
 
 async def seed_catalog(store: Store) -> None:
