@@ -81,6 +81,13 @@ async def _waiters(rt: Runtime, count: int) -> None:
             await asyncio.sleep(0.005)
 
 
+async def _plan_call_started(provider: FakeProvider) -> None:
+    """Until the fake LLM has received the plan request (the flight is past its cache read)."""
+    async with asyncio.timeout(5):
+        while _plan_calls(provider) == 0:  # noqa: ASYNC110 - polling another component's state
+            await asyncio.sleep(0.005)
+
+
 async def _no_flights(rt: Runtime) -> None:
     async with asyncio.timeout(5):
         while rt.plan_flights._flights:  # noqa: ASYNC110 - polling another component's state
@@ -99,6 +106,7 @@ async def test_disconnect_cancels_the_compile_it_alone_waited_for(
     async def once_waiting(events: list[tuple[str, Any]]) -> bool:
         if events and events[-1][0] == "inputs":
             await _waiters(rt, 1)
+            await _plan_call_started(provider)
             return True
         return False
 
