@@ -54,6 +54,10 @@ DbOpt = Annotated[
         "--database-url", help="SQLAlchemy URL (LESSONPLAN_DATABASE_URL).", show_default=False
     ),
 ]
+MetaOpt = Annotated[
+    str | None,
+    typer.Option("--metalanguage", help="Language of instructions and translations (default en)."),
+]
 VariantOpt = Annotated[
     str | None, typer.Option("--prompt", help="Planner prompt variant: compact | full.")
 ]
@@ -152,6 +156,7 @@ def plan(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass cache reads.")] = False,
     json_out: JsonOpt = False,
     prompt: VariantOpt = None,
+    metalanguage: MetaOpt = None,
     database_url: DbOpt = None,
 ) -> None:
     """Get the DomainPlan for a descriptor (cache first)."""
@@ -187,7 +192,7 @@ def plan(
                 f"{issue['path']}: {issue['message']}"
             )
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt)
+    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
 
 
 @app.command()
@@ -200,6 +205,7 @@ def compile(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass plan cache reads.")] = False,
     json_out: JsonOpt = False,
     prompt: VariantOpt = None,
+    metalanguage: MetaOpt = None,
     database_url: DbOpt = None,
 ) -> None:
     """Compile a lesson: plan, then content, comprehension, production and interaction."""
@@ -268,7 +274,7 @@ def compile(
         render.console.print(render.lesson_view(result.lesson))
         render.console.print(render.provenance_line(result.plan.provenance))
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt)
+    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
     return None
 
 

@@ -132,9 +132,7 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_runtime(
-    settings: Settings | None = None, **options: Any
-) -> AsyncIterator[Runtime]:
+async def open_runtime(settings: Settings | None = None, **options: Any) -> AsyncIterator[Runtime]:
     """``async with open_runtime() as rt:`` — a runtime that is closed (and flushed) on exit."""
     rt = await Runtime.open(settings, **options)
     try:
