@@ -177,3 +177,18 @@ async def test_concurrent_compiles_of_one_lesson_share_one_row(
     assert len({r.lesson.lesson_id for r in results}) == 1
     assert sorted(r.lesson.version for r in results) == list(range(1, 7))
     assert json.loads(results[0].lesson.model_dump_json())["can_do_id"] == "JF:105"
+
+
+async def test_simultaneous_compiles_and_regenerations_share_one_version_sequence(
+    make_runtime: RuntimeFactory,
+) -> None:
+    rt = await make_runtime(fake_llm(latency_s=0.02))
+    first = await compile_lesson(rt, "JF:105", profile=LEARNER)
+    lesson_id = first.lesson.lesson_id
+    jobs = [compile_lesson(rt, "JF:105", profile=LEARNER) for _ in range(5)]
+    jobs += [regenerate_stage(rt, lesson_id, STAGES[i % 4]) for i in range(5)]
+    results = await asyncio.gather(*jobs)
+    versions = sorted(r.lesson.version for r in results)
+    assert versions == list(range(2, 12))
+    assert {r.lesson.lesson_id for r in results} == {lesson_id}
+    assert await rt.store.list_lesson_versions(lesson_id=lesson_id) == list(range(1, 12))

@@ -225,3 +225,14 @@ async def test_no_cache_bypasses_reads_but_refreshes_the_entry(
     assert calls_by_task(llm)["plan"] == 2
     hit = await get_plan(rt, await inputs_for(rt))
     assert hit.source == "cache" and hit.provenance.plan_version == 2
+
+
+async def test_waiters_of_a_failed_generation_get_its_error(make_runtime: RuntimeFactory) -> None:
+    down = FakeProvider("gpt-4o-mini", latency_s=0.1).enqueue(ProviderUnavailableError("503"))
+    rt = await make_runtime(down)
+    inputs = await inputs_for(rt)
+    results = await asyncio.gather(
+        *(get_plan(rt, inputs) for _ in range(10)), return_exceptions=True
+    )
+    assert all(isinstance(r, ProviderUnavailableError) for r in results)
+    assert len(down.requests) == 1
