@@ -253,3 +253,17 @@ def test_precompile_warms_the_cache_for_a_level(db: Path) -> None:
     assert report["by_source"] == {"offline": report["total"]}
     again = json.loads(cli("precompile", "--level", "A1", "--json")[1])
     assert again["by_source"] == {"cache": report["total"]}
+
+
+def test_lesson_list_filters_by_learner(db: Path) -> None:
+    mine = json.loads(
+        cli("compile", "JF:105", "--profile", str(EXAMPLES / "profile.json"), "--json")[1]
+    )
+    cli("compile", "JF:106", "--json")
+    code, out, _ = cli("lesson", "list", "--learner", "maria", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["lesson_id"], r["can_do_id"], r["status"]) for r in rows] == [
+        (mine["lesson_id"], "JF:105", "complete")
+    ]
+    assert len(json.loads(cli("lesson", "list", "--json")[1])) == 2

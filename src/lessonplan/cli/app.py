@@ -278,6 +278,45 @@ def compile(
     return None
 
 
+@lesson_app.command("list")
+def lesson_list(
+    learner: Annotated[str | None, typer.Option("--learner", help="Only this learner's.")] = None,
+    can_do_id: Annotated[
+        str | None, typer.Option("--can-do", help="Only this descriptor's.")
+    ] = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """List stored lessons (most recently updated first) with their latest version."""
+
+    async def body(rt: Runtime) -> None:
+        found = await rt.store.find_lessons(learner_id=learner, can_do_id=can_do_id)
+        lessons = [await rt.store.get_lesson(lesson_id=lesson_id) for lesson_id, _ in found]
+        rows = [
+            {
+                "lesson_id": lesson.lesson_id,
+                "version": lesson.version,
+                "can_do_id": lesson.can_do_id,
+                "learner_id": lesson.learner_id,
+                "status": lesson.status,
+                "plan_version": lesson.plan_version,
+            }
+            for lesson in lessons
+            if lesson is not None
+        ]
+        if json_out:
+            print_json(rows)
+            return
+        table = render.Table(title=f"{len(rows)} lessons")
+        for col in ("lesson_id", "version", "can_do_id", "learner_id", "status", "plan_version"):
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*(str(row[c]) for c in row))
+        render.console.print(table)
+
+    run(body, database_url=database_url)
+
+
 @lesson_app.command("show")
 def lesson_show(
     lesson_id: str,
