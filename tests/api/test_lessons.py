@@ -110,3 +110,18 @@ async def test_regenerate_validates_stage_and_lesson(client: httpx.AsyncClient) 
         f"{API}/lessons/{lesson_id}/stages/content/regenerate", json={"learner_id": "intruder"}
     )
     assert_problem(other, 404, "unknown_lesson")
+
+
+async def test_list_a_learners_lessons(client: httpx.AsyncClient) -> None:
+    mine = await client.post(
+        f"{API}/cando/JF:105/compile", json={"profile": {"learner_id": "lister"}}
+    )
+    await client.post(f"{API}/cando/JF:106/compile", json={"profile": {"learner_id": "other"}})
+    response = await client.get(f"{API}/lessons", params={"learner_id": "lister"})
+    assert response.status_code == 200
+    rows = response.json()
+    assert [(r["lesson_id"], r["version"], r["status"]) for r in rows] == [
+        (mine.json()["lesson_id"], 1, "complete")
+    ]
+    missing = await client.get(f"{API}/lessons")
+    assert missing.status_code == 422  # a listing is always one learner's

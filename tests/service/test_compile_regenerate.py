@@ -14,7 +14,13 @@ from lessonplan.providers.base import LLMRequest
 from lessonplan.providers.fake import FakeProvider
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.regenerate import regenerate_stage
-from tests.service.conftest import RuntimeFactory, calls_by_task, fake_llm, offline_answer
+from tests.service.conftest import (
+    Clock,
+    RuntimeFactory,
+    calls_by_task,
+    fake_llm,
+    offline_answer,
+)
 
 LEARNER = LearnerProfile(learner_id="kenji", cultural_interests=["food"])
 
@@ -192,3 +198,25 @@ async def test_simultaneous_compiles_and_regenerations_share_one_version_sequenc
     assert versions == list(range(2, 12))
     assert {r.lesson.lesson_id for r in results} == {lesson_id}
     assert await rt.store.list_lesson_versions(lesson_id=lesson_id) == list(range(1, 12))
+
+
+async def test_list_lessons_shows_each_lessons_latest_version(
+    make_runtime: RuntimeFactory, clock: Clock
+) -> None:
+    rt = await make_runtime(fake_llm())
+    first = await compile_lesson(rt, "JF:105", profile=LEARNER)
+    clock.advance(seconds=1)
+    await compile_lesson(rt, "JF:106", profile=LEARNER)
+    clock.advance(seconds=1)
+    await compile_lesson(rt, "JF:105", profile=LEARNER.model_copy(update={"learner_id": "x"}))
+    clock.advance(seconds=1)
+    await regenerate_stage(rt, first.lesson.lesson_id, "production")
+    listed = await rt.store.list_lessons(learner_id="kenji")
+    assert [(s.can_do_id, s.version, s.status) for s in listed] == [
+        ("JF:105", 2, "complete"),  # regenerated last, so listed first
+        ("JF:106", 1, "complete"),
+    ]
+    assert [s.can_do_id for s in await rt.store.list_lessons(can_do_id="JF:105")] == [
+        "JF:105",
+        "JF:105",
+    ]

@@ -9,7 +9,7 @@ needs beside them: where the plan came from, timings and the plan lineage.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -246,3 +246,15 @@ class Problem(BaseModel):
 
 class ValidationProblem(Problem):
     errors: list[FieldError]
+
+
+class LessonSummaryOut(BaseModel):
+    """One line of a learner's lesson list."""
+
+    lesson_id: str
+    version: int
+    can_do_id: str
+    learner_id: str
+    status: Literal["complete", "partial", "failed"]
+    plan_version: int | None
+    updated_at: datetime

@@ -290,19 +290,17 @@ def lesson_list(
     """List stored lessons (most recently updated first) with their latest version."""
 
     async def body(rt: Runtime) -> None:
-        found = await rt.store.find_lessons(learner_id=learner, can_do_id=can_do_id)
-        lessons = [await rt.store.get_lesson(lesson_id=lesson_id) for lesson_id, _ in found]
+        summaries = await rt.store.list_lessons(learner_id=learner, can_do_id=can_do_id)
         rows = [
             {
-                "lesson_id": lesson.lesson_id,
-                "version": lesson.version,
-                "can_do_id": lesson.can_do_id,
-                "learner_id": lesson.learner_id,
-                "status": lesson.status,
-                "plan_version": lesson.plan_version,
+                "lesson_id": s.lesson_id,
+                "version": s.version,
+                "can_do_id": s.can_do_id,
+                "learner_id": s.learner_id,
+                "status": s.status,
+                "plan_version": s.plan_version,
             }
-            for lesson in lessons
-            if lesson is not None
+            for s in summaries
         ]
         if json_out:
             print_json(rows)

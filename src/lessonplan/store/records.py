@@ -93,6 +93,19 @@ class GenerationEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class LessonSummary:
+    """A lesson's latest version, without its stages (for listings)."""
+
+    lesson_id: str
+    version: int
+    can_do_id: str
+    learner_id: str
+    status: str
+    plan_version: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CacheStats:
     """Counts over the plan cache at one instant: ``entries == live + expired``."""
 

@@ -35,7 +35,14 @@ from lessonplan.errors import UnknownLessonError
 from lessonplan.store import tables
 from lessonplan.store.engine import backend_of, create_engine, sqlite_writer, upgrade_engine
 from lessonplan.store.locks import no_lock, pg_advisory_lock
-from lessonplan.store.records import CacheEntry, CacheStats, GenerationEvent, Lineage, PlanVersion
+from lessonplan.store.records import (
+    CacheEntry,
+    CacheStats,
+    GenerationEvent,
+    LessonSummary,
+    Lineage,
+    PlanVersion,
+)
 
 _descriptors = cast(Table, tables.Descriptor.__table__)
 _learners = cast(Table, tables.Learner.__table__)
@@ -819,6 +826,53 @@ class Store:
         )
         async with self._read() as conn:
             return [int(v) for v in (await conn.execute(query)).scalars().all()]
+
+    async def list_lessons(
+        self,
+        *,
+        learner_id: str | None = None,
+        can_do_id: str | None = None,
+        limit: int = 200,
+    ) -> list[LessonSummary]:
+        """Latest version of each lesson, most recently updated first, in one query."""
+        query = (
+            select(
+                _lessons.c.lesson_id,
+                _lessons.c.latest_version,
+                _lessons.c.can_do_id,
+                _lessons.c.learner_id,
+                _lessons.c.updated_at,
+                _lesson_versions.c.status,
+                _lesson_versions.c.plan_version,
+            )
+            .join(
+                _lesson_versions,
+                and_(
+                    _lesson_versions.c.lesson_id == _lessons.c.lesson_id,
+                    _lesson_versions.c.version == _lessons.c.latest_version,
+                ),
+            )
+            .order_by(_lessons.c.updated_at.desc(), _lessons.c.lesson_id)
+            .limit(limit)
+        )
+        if learner_id is not None:
+            query = query.where(_lessons.c.learner_id == learner_id)
+        if can_do_id is not None:
+            query = query.where(_lessons.c.can_do_id == can_do_id)
+        async with self._read() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            LessonSummary(
+                lesson_id=row.lesson_id,
+                version=row.latest_version,
+                can_do_id=row.can_do_id,
+                learner_id=row.learner_id,
+                status=row.status,
+                plan_version=row.plan_version,
+                updated_at=row.updated_at,
+            )
+            for row in rows
+        ]
 
     async def find_lessons(
         self, *, learner_id: str | None = None, can_do_id: str | None = None

@@ -8,12 +8,32 @@ from fastapi import APIRouter, Body, Query
 
 from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep
 from lessonplan.api.routes._common import GENERATION, problems
-from lessonplan.api.schemas import RegenerateRequest, RegenerateResponse
+from lessonplan.api.schemas import LessonSummaryOut, RegenerateRequest, RegenerateResponse
 from lessonplan.domain.lesson import Lesson, StageName
 from lessonplan.errors import UnknownLessonError
 from lessonplan.service.regenerate import regenerate_stage
 
 router = APIRouter(prefix="/lessons", tags=["lessons"])
+
+
+@router.get(
+    "",
+    response_model=list[LessonSummaryOut],
+    responses=problems(422),
+    summary="A learner's lessons, latest version of each, most recently updated first",
+)
+async def list_lessons(
+    rt: RuntimeDep,
+    learner_id: Annotated[
+        str, Query(min_length=1, max_length=200, pattern=ID_PATTERN, description="whose lessons")
+    ],
+    can_do_id: Annotated[
+        str | None, Query(min_length=1, max_length=200, pattern=ID_PATTERN)
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[LessonSummaryOut]:
+    found = await rt.store.list_lessons(learner_id=learner_id, can_do_id=can_do_id, limit=limit)
+    return [LessonSummaryOut.model_validate(s, from_attributes=True) for s in found]
 
 
 @router.get(
