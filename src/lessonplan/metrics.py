@@ -56,35 +56,35 @@ QUALITY_ISSUES = Counter(
 )
 ERRORS = Counter("lessonplan_errors", "Failures by error type.", ["error_type"], registry=REGISTRY)
 
-_CALL_OUTCOMES = {"hit", "stale_hit", "joined", "reused"}
-
 
 def observe_event(event: GenerationEvent) -> None:
-    """Update the counters for one persisted event."""
-    if event.outcome in _CALL_OUTCOMES:
-        if event.cost_saved_usd:
-            COST_SAVED.inc(event.cost_saved_usd)
+    """Update the counters for one persisted event.
+
+    Generator calls (``plan``, ``stage:*``) feed calls, latency, tokens, cost and errors; answers
+    (``plan_answer``) the spend they saved; answers and lesson checks the quality issue codes, so
+    these counters and ``lessonplan stats`` count the same things.
+    """
+    if event.operation == "plan" or event.operation.startswith("stage:"):
+        LLM_CALLS.labels(event.operation, event.provider, event.model, event.outcome).inc()
+        LLM_LATENCY.labels(event.operation).observe(event.latency_ms / 1000)
+        if event.prompt_tokens:
+            LLM_TOKENS.labels(event.model, "prompt").inc(event.prompt_tokens)
+        if event.completion_tokens:
+            LLM_TOKENS.labels(event.model, "completion").inc(event.completion_tokens)
+        if event.cost_usd:
+            LLM_COST.labels(event.model).inc(event.cost_usd)
+        if event.error_type:
+            ERRORS.labels(event.error_type).inc()
         return
-    LLM_CALLS.labels(event.operation, event.provider, event.model, event.outcome).inc()
-    LLM_LATENCY.labels(event.operation).observe(event.latency_ms / 1000)
-    if event.prompt_tokens:
-        LLM_TOKENS.labels(event.model, "prompt").inc(event.prompt_tokens)
-    if event.completion_tokens:
-        LLM_TOKENS.labels(event.model, "completion").inc(event.completion_tokens)
-    if event.cost_usd:
-        LLM_COST.labels(event.model).inc(event.cost_usd)
-    if event.error_type:
-        ERRORS.labels(event.error_type).inc()
+    if event.cost_saved_usd:
+        COST_SAVED.inc(event.cost_saved_usd)
+    for code in event.quality_codes or []:
+        QUALITY_ISSUES.labels(code).inc()
 
 
 def observe_plan(source: str, seconds: float) -> None:
     PLAN_REQUESTS.labels(source).inc()
     PLAN_LATENCY.labels(source).observe(seconds)
-
-
-def observe_quality(codes: list[str]) -> None:
-    for code in codes:
-        QUALITY_ISSUES.labels(code).inc()
 
 
 def render() -> bytes:

@@ -95,7 +95,7 @@ async def _no_flights(rt: Runtime) -> None:
 
 
 async def _lessons(rt: Runtime) -> list[Any]:
-    return await rt.store.find_lessons(can_do_id=CAN_DO)
+    return await rt.store.list_lessons(can_do_id=CAN_DO)
 
 
 async def test_disconnect_cancels_the_compile_it_alone_waited_for(

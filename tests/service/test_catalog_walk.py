@@ -63,4 +63,4 @@ async def test_every_descriptor_compiles_offline_within_the_quality_ranges(
             if i.severity == "error"  # type: ignore[arg-type]
         ]
         assert lesson_errors == [], (descriptor.uid, lesson_errors)
-    assert len(await rt.store.find_lessons(learner_id="walker")) == len(catalog)
+    assert len(await rt.store.list_lessons(learner_id="walker")) == len(catalog)

@@ -66,7 +66,7 @@ async def test_unknown_descriptor_is_a_usage_error_and_writes_nothing(
     rt = await make_runtime()
     with pytest.raises(UnknownDescriptorError, match="NOPE:1"):
         await compile_lesson(rt, "NOPE:1")
-    assert await rt.store.find_lessons() == []
+    assert await rt.store.list_lessons() == []
     await rt.flush()
     assert await rt.store.list_events() == []
 

@@ -71,7 +71,8 @@ async def test_concurrent_first_saves_create_one_lesson(store: Store) -> None:
     lesson_ids = {r.lesson_id for r in results}
     assert len(lesson_ids) == 1
     assert sorted(r.version for r in results) == list(range(1, N + 1))
-    assert await store.find_lessons(learner_id="u1") == [(lesson_ids.pop(), N)]
+    found = await store.list_lessons(learner_id="u1")
+    assert [(s.lesson_id, s.version) for s in found] == [(lesson_ids.pop(), N)]
 
 
 async def test_concurrent_record_plan_on_one_lineage(store: Store) -> None:

@@ -424,18 +424,21 @@ async def test_lessons_belong_to_their_learner(store: Store) -> None:
 async def test_save_lesson_with_unknown_id_fails(store: Store) -> None:
     with pytest.raises(UnknownLessonError):
         await _save(store, "L-doesnotexist")
-    assert await store.find_lessons() == []
+    assert await store.list_lessons() == []
 
 
-async def test_find_lessons(store: Store) -> None:
+async def test_list_lessons(store: Store) -> None:
+    def pairs(found: list[Any]) -> list[tuple[str, int]]:
+        return [(s.lesson_id, s.version) for s in found]
+
     a = await _save(store, learner_id="u1", can_do_id="JF:1", now=NOW)
     b = await _save(store, learner_id="u1", can_do_id="JF:2", now=NOW + timedelta(minutes=1))
     c = await _save(store, learner_id="u2", can_do_id="JF:1", now=NOW + timedelta(minutes=2))
     await _save(store, a.lesson_id, learner_id="u1", can_do_id="JF:1", now=NOW + timedelta(hours=1))
-    assert await store.find_lessons(learner_id="u1") == [(a.lesson_id, 2), (b.lesson_id, 1)]
-    assert await store.find_lessons(can_do_id="JF:1") == [(a.lesson_id, 2), (c.lesson_id, 1)]
-    assert await store.find_lessons(learner_id="u2", can_do_id="JF:2") == []
-    assert len(await store.find_lessons()) == 3
+    assert pairs(await store.list_lessons(learner_id="u1")) == [(a.lesson_id, 2), (b.lesson_id, 1)]
+    assert pairs(await store.list_lessons(can_do_id="JF:1")) == [(a.lesson_id, 2), (c.lesson_id, 1)]
+    assert await store.list_lessons(learner_id="u2", can_do_id="JF:2") == []
+    assert len(await store.list_lessons()) == 3
 
 
 # --- events and health ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from lessonplan.cli import render
-from lessonplan.cli.runner import print_json, run
+from lessonplan.cli.runner import fail, print_json, run
 from lessonplan.domain.lesson import STAGES
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.errors import BadInputError, UnknownLessonError
@@ -71,8 +71,6 @@ def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | No
 
 def _guard(fn: Any) -> Any:
     """Input-file errors raised before the runtime opens get the same one-line treatment."""
-    from lessonplan.cli.runner import fail
-
     try:
         return fn()
     except BadInputError as exc:
@@ -100,7 +98,7 @@ def catalog_list(
 ) -> None:
     """List the descriptors of the catalog."""
     if level is not None and level.upper() not in ("A1", "A2", "B1", "B2", "C1", "C2"):
-        _guard(lambda: (_ for _ in ()).throw(BadInputError(f"unknown level {level!r}: use A1…C2")))
+        fail(f"unknown level {level!r}: use A1…C2", 2)
 
     async def body(rt: Runtime) -> None:
         items = await rt.store.list_descriptors(level=level.upper() if level else None)
@@ -275,7 +273,6 @@ def compile(
         render.console.print(render.provenance_line(result.plan.provenance))
 
     run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
-    return None
 
 
 @lesson_app.command("list")
@@ -354,11 +351,7 @@ def regenerate(
     from lessonplan.service.regenerate import regenerate_stage
 
     if stage not in STAGES:
-        _guard(
-            lambda: (_ for _ in ()).throw(
-                BadInputError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
-            )
-        )
+        fail(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}", 2)
 
     async def body(rt: Runtime) -> None:
         result = await regenerate_stage(rt, lesson_id, stage, new_plan=new_plan)
@@ -585,11 +578,7 @@ def prompt(
     from lessonplan.service.compile import resolve_descriptor, resolve_profile
 
     if variant not in ("compact", "full", "simplified"):
-        _guard(
-            lambda: (_ for _ in ()).throw(
-                BadInputError(f"unknown prompt variant {variant!r}: use compact or full")
-            )
-        )
+        fail(f"unknown prompt variant {variant!r}: use compact or full", 2)
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:

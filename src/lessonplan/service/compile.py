@@ -17,7 +17,7 @@ from typing import Any
 from lessonplan.domain.hashing import fingerprint
 from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PlanResult, PrelessonKit
-from lessonplan.errors import ProviderTimeoutError, UnknownDescriptorError
+from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescriptorError
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
@@ -66,8 +66,6 @@ async def resolve_profile(
     if learner_id:
         stored = await rt.store.get_profile(learner_id=learner_id)
         if stored is None:
-            from lessonplan.errors import BadInputError
-
             raise BadInputError(f"no stored profile for learner {learner_id!r}")
         return stored
     return LearnerProfile.anonymous()
@@ -117,11 +115,9 @@ async def _compile(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
-    async def _kit() -> PrelessonKit:
-        return kit or PrelessonKit()
-
-    descriptor, learner, lesson_kit = await asyncio.gather(
-        resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id), _kit()
+    lesson_kit = kit or PrelessonKit()
+    descriptor, learner = await asyncio.gather(
+        resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id)
     )
     timings["inputs"] = (time.perf_counter() - t0) * 1000
     await _emit(
@@ -193,7 +189,7 @@ async def _compile(
 
     await asyncio.gather(content_then_comprehension(), run("production"), run("interaction"))
     ordered = {name: records[name] for name in STAGES}
-    issues = lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
+    issues = await lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
     lesson = await rt.store.save_lesson(
         lesson_id=None,
         can_do_id=descriptor.uid,

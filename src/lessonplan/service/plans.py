@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 from lessonplan import metrics
 from lessonplan.domain.hashing import PlanKey
@@ -26,7 +25,7 @@ from lessonplan.domain.models import (
     PrelessonKit,
     normalize_plan,
 )
-from lessonplan.domain.quality import QualityIssue, check_plan, has_errors
+from lessonplan.domain.quality import check_plan, has_errors
 from lessonplan.errors import (
     AllFallbacksFailedError,
     GenerationError,
@@ -118,6 +117,7 @@ def _provenance_from_entry(entry: CacheEntry, source: PlanSource, key: PlanKey) 
         plan_version=entry.plan_version,
         key_hash=key.key_hash,
         path=[source],
+        cost_usd=entry.cost_usd,
     )
 
 
@@ -156,12 +156,19 @@ async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -
     except GenerationError as exc:
         elapsed = time.perf_counter() - started
         event = _event(rt, key, "plan_answer", outcome="error", source=None)
-        await rt.record([replace(event, latency_ms=elapsed * 1000, error_type=error_type(exc))])
+        rejected = [str(i.get("code")) for i in getattr(exc, "issues", [])]
+        event = replace(
+            event,
+            latency_ms=elapsed * 1000,
+            error_type=error_type(exc),
+            quality_codes=rejected or None,
+        )
+        await rt.record([event])
         raise
 
 
 def hit_cost(result: PlanResult) -> float:
-    return float(result.provenance.cost_usd or 0.0)
+    return result.provenance.cost_usd
 
 
 def rt_cost(rt: Runtime, result: PlanResult) -> float:
@@ -197,13 +204,11 @@ async def _finish(
 
 async def _cache_answer(rt: Runtime, key: PlanKey) -> PlanResult | None:
     now = rt.now()
-    entry = await rt.store.cache_get(key_hash=key.key_hash, now=now)
-    if entry is None or entry.expired:
+    entry = await rt.store.cache_get(key_hash=key.key_hash, now=now)  # live entries only
+    if entry is None:
         return None
     rt.note_hit(key.key_hash)
-    provenance = _provenance_from_entry(entry, "cache", key)
-    provenance.cost_usd = entry.cost_usd or 0.0
-    return PlanResult(plan=entry.plan, provenance=provenance)
+    return PlanResult(plan=entry.plan, provenance=_provenance_from_entry(entry, "cache", key))
 
 
 async def _generate_locked(rt: Runtime, inputs: PlanInputs, key: PlanKey) -> PlanResult:
@@ -226,18 +231,15 @@ async def _run_chain(rt: Runtime, inputs: PlanInputs, key: PlanKey) -> PlanResul
 
 async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chain) -> PlanResult:
     variant = rt.settings.prompt
-    steps: list[tuple[str, LLMProvider, str, PlanSource | None]] = [
-        ("primary", rt.provider, variant, None)
-    ]
-    for provider in rt.fallbacks:
-        steps.append((f"fallback:{provider.spec}", provider, variant, "fallback"))
-    for index, (name, provider, step_variant, forced_source) in enumerate(steps):
+    steps: list[tuple[str, LLMProvider, PlanSource | None]] = [("primary", rt.provider, None)]
+    steps += [(f"fallback:{p.spec}", p, "fallback") for p in rt.fallbacks]
+    for index, (name, provider, forced_source) in enumerate(steps):
         step_key = (
             key if index == 0 else key.with_model(provider.spec, prompt_version_for(provider))
         )
         try:
             return await _generate_step(
-                rt, inputs, step_key, provider, step_variant, chain, name, forced_source
+                rt, inputs, step_key, provider, variant, chain, name, forced_source
             )
         except InvalidOutputError as exc:
             chain.failures.append((name, exc))
@@ -322,7 +324,6 @@ async def _generate_step(
         plan = second.value
         repaired = True
         issues = check_plan(plan, inputs.descriptor, inputs.kit)
-    metrics.observe_quality([issue.code for issue in issues])
     if has_errors(issues) and policy == "reject":
         codes = sorted({i.code for i in issues if i.severity == "error"})
         raise QualityRejectedError(
@@ -385,7 +386,7 @@ async def _generate_plan(
     chain: _Chain,
 ) -> Generated[DomainPlan]:
     def on_attempt(attempt: AttemptRecord) -> None:
-        chain.events.append(_attempt_event(rt, key, "plan", provider, attempt))
+        chain.events.append(attempt_event(rt, key, "plan", provider, attempt))
 
     async with rt.llm_limit:
         return await generate_structured(
@@ -399,7 +400,7 @@ async def _generate_plan(
         )
 
 
-def _attempt_event(
+def attempt_event(
     rt: Runtime,
     key: PlanKey | None,
     operation: str,
@@ -453,7 +454,3 @@ def _event(
         error_type=None,
         quality_issue_count=quality_issue_count,
     )
-
-
-def issues_as_models(issues: list[dict[str, Any]]) -> list[QualityIssue]:
-    return [QualityIssue.model_validate(i) for i in issues]

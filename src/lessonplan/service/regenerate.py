@@ -1,9 +1,9 @@
 """Regenerate one stage of a stored lesson (seed item 2).
 
-The plan comes from the lesson itself (``reuse_plan=True``, the default): zero plan calls. Only
-when the lesson holds no usable plan does it fall back to the cache, and only then to a new
-generation. ``new_plan=True`` makes a new plan version first. The result is a new lesson version
-in which only the chosen stage changed.
+The plan comes from the lesson itself (``reuse_plan=True``, the default): zero plan calls. With
+``reuse_plan=False`` it comes from the cache, and only on a miss from a new generation.
+``new_plan=True`` makes a new plan version first. The result is a new lesson version in which
+only the chosen stage changed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ async def regenerate_stage(
     if new_plan:
         result = await get_plan(rt, inputs, use_cache=False)
         plan, plan_source, plan_version = result.plan, result.source, result.provenance.plan_version
-    elif reuse_plan and lesson.plan is not None:
+    elif reuse_plan:
         plan, plan_source = lesson.plan, "reused"
         await rt.record([reuse_event(rt, lesson)])
     else:
@@ -80,7 +80,7 @@ async def regenerate_stage(
     )
     stages = dict(lesson.stages)
     stages[stage_name] = record
-    issues = lesson_quality(rt, stages, plan, kit, can_do_id=lesson.can_do_id)
+    issues = await lesson_quality(rt, stages, plan, kit, can_do_id=lesson.can_do_id)
     saved = await rt.store.save_lesson(
         lesson_id=lesson.lesson_id,
         can_do_id=lesson.can_do_id,

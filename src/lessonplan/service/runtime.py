@@ -42,11 +42,10 @@ class Runtime:
     llm_limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     plan_flights: SingleFlight[PlanResult] = field(default_factory=SingleFlight)
     owns_store: bool = True
-    writer: WriteBehind | None = None
+    writer: WriteBehind = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.writer is None:
-            self.writer = WriteBehind(self.store)
+        self.writer = WriteBehind(self.store)
 
     @classmethod
     async def open(
@@ -90,7 +89,6 @@ class Runtime:
         )
 
     async def close(self) -> None:
-        assert self.writer is not None
         await self.writer.close()
         for provider in [self.provider, *self.fallbacks, *([self.offline] if self.offline else [])]:
             await provider.aclose()
@@ -110,24 +108,15 @@ class Runtime:
         """Queue events for persistence (write-behind) and feed the Prometheus counters."""
         if not events:
             return
-        assert self.writer is not None
         self.writer.add_events(events)
         for event in events:
             metrics.observe_event(event)
 
-    def writer_add(self, event: GenerationEvent) -> None:
-        """Queue one bookkeeping event without touching the call metrics."""
-        assert self.writer is not None
-        self.writer.add_events([event])
-        metrics.observe_quality(list(event.quality_codes or []))
-
     def note_hit(self, key_hash: str) -> None:
-        assert self.writer is not None
         self.writer.add_hit(key_hash, self.now())
 
     async def flush(self) -> None:
         """Write buffered events and hit counts now."""
-        assert self.writer is not None
         await self.writer.flush()
 
 

@@ -20,7 +20,7 @@ from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_st
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
 from lessonplan.prompts.tokens import prompt_hash
 from lessonplan.providers.base import LLMProvider
-from lessonplan.service.plans import _attempt_event
+from lessonplan.service.plans import attempt_event
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import GenerationEvent
 
@@ -72,7 +72,7 @@ async def generate_stage(
 
             def on_attempt(attempt: AttemptRecord, provider: LLMProvider = provider) -> None:
                 events.append(
-                    _attempt_event(
+                    attempt_event(
                         rt, None, f"stage:{stage}", provider, attempt, can_do_id=descriptor.uid
                     )
                 )
@@ -157,18 +157,7 @@ def skipped_stage(stage: StageName, reason: str, rt: Runtime) -> StageRecord:
     )
 
 
-def stage_summary(record: StageRecord) -> dict[str, Any]:
-    return {
-        "status": record.status,
-        "source": record.source,
-        "model": record.model,
-        "duration_ms": round(record.duration_ms, 1),
-        "attempts": record.attempts,
-        "error": record.error,
-    }
-
-
-def lesson_quality(
+async def lesson_quality(
     rt: Runtime,
     stages: dict[StageName, StageRecord],
     plan: DomainPlan,
@@ -192,5 +181,5 @@ def lesson_quality(
         quality_issue_count=len(codes),
         quality_codes=codes or None,
     )
-    rt.writer_add(event)
+    await rt.record([event])
     return issues

@@ -874,21 +874,6 @@ class Store:
             for row in rows
         ]
 
-    async def find_lessons(
-        self, *, learner_id: str | None = None, can_do_id: str | None = None
-    ) -> list[tuple[str, int]]:
-        """(lesson_id, latest version) pairs, most recently updated first."""
-        query = select(_lessons.c.lesson_id, _lessons.c.latest_version).order_by(
-            _lessons.c.updated_at.desc(), _lessons.c.lesson_id
-        )
-        if learner_id is not None:
-            query = query.where(_lessons.c.learner_id == learner_id)
-        if can_do_id is not None:
-            query = query.where(_lessons.c.can_do_id == can_do_id)
-        async with self._read() as conn:
-            rows = (await conn.execute(query)).all()
-        return [(str(lid), int(v)) for lid, v in rows]
-
     # --- events --------------------------------------------------------------------------------
 
     async def add_events(self, *, events: Sequence[GenerationEvent]) -> None:
