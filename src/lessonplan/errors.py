@@ -18,6 +18,8 @@
         ├── InvalidOutputError      the answer was not valid JSON for the schema after every repair
         ├── QualityRejectedError    the plan failed quality checks under the ``reject`` policy
         └── AllFallbacksFailedError every step of the fallback chain failed; holds each failure
+    StoreError                      runtime failure of the database (CLI exit 1)
+    └── StoreUnavailableError       refused, gone away, timed out or locked           (503)
 
 Every error has a one-line ``str()`` fit for a terminal, and ``code`` for machines.
 """
@@ -144,6 +146,19 @@ class AllFallbacksFailedError(GenerationError):
         if isinstance(last, ProviderUnavailableError | ProviderTimeoutError):
             return 503
         return 502
+
+
+class StoreError(LessonplanError):
+    code = "store_error"
+    exit_code = 1
+    http_status = 500
+
+
+class StoreUnavailableError(StoreError):
+    """The database could not be reached or used (mapped at the store boundary)."""
+
+    code = "store_unavailable"
+    http_status = 503
 
 
 def error_type(exc: BaseException) -> str:

@@ -15,7 +15,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from lessonplan.domain.lesson import Lesson
-from lessonplan.store import Store, repository
+from lessonplan.store import Store
+from lessonplan.store.repos import lessons as lessons_repo
+from lessonplan.store.repos.cache import CacheRepository
 from lessonplan.store.tables import LessonVersionRow
 
 from .samples import NOW, sample_key, sample_plan, sample_stages
@@ -188,7 +190,7 @@ async def test_failure_inside_first_save_creates_no_lesson(
     def boom(stages: object) -> str:
         raise RuntimeError("injected after the counter bump")
 
-    monkeypatch.setattr(repository, "lesson_status", boom)
+    monkeypatch.setattr(lessons_repo, "lesson_status", boom)
     with pytest.raises(RuntimeError, match="injected"):
         await _save(store, None)
     assert await _count(store, "SELECT count(*) FROM lessons") == 0
@@ -203,7 +205,7 @@ async def test_failure_inside_record_plan_leaves_lineage_versions_and_cache_unto
     async def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected cache write failure")
 
-    monkeypatch.setattr(Store, "_cache_upsert", boom)
+    monkeypatch.setattr(CacheRepository, "put", boom)
     with pytest.raises(RuntimeError, match="injected"):
         await _record(store, 1, plan=sample_plan(tag="lost"))
     with pytest.raises(RuntimeError, match="injected"):

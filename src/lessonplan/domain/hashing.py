@@ -32,6 +32,30 @@ def fingerprint(value: Any, length: int = 16) -> str:
     return sha256_hex(canonical_json(value))[:length]
 
 
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Whose plan history: one descriptor, one profile and one kit *as the planner prompt carries
+    them*. Plan versions are numbered per lineage.
+
+    ``profile_fingerprint`` is not the lesson's whole-profile hash (``Lesson.profile_hash``): two
+    profiles that differ only in fields the planner never sees share a lineage, not a lesson.
+    """
+
+    can_do_id: str
+    profile_fingerprint: str
+    kit_fingerprint: str
+
+    @property
+    def profile_hash(self) -> str:
+        """The old name of :attr:`profile_fingerprint` (kept for callers and JSON output)."""
+        return self.profile_fingerprint
+
+    @property
+    def kit_hash(self) -> str:
+        """The old name of :attr:`kit_fingerprint`."""
+        return self.kit_fingerprint
+
+
 @dataclass(frozen=True)
 class PlanKey:
     """Everything that identifies one plan answer. ``key_hash`` is the cache's unique key."""
@@ -63,6 +87,11 @@ class PlanKey:
                 }
             )
         )
+
+    @property
+    def lineage(self) -> Lineage:
+        """The plan history this key's answers are appended to."""
+        return Lineage(self.can_do_id, self.profile_hash, self.kit_hash)
 
     @property
     def lock_id(self) -> int:

@@ -342,9 +342,7 @@ async def _generate_step(
         provider.model, generated.usage.prompt_tokens, generated.usage.completion_tokens
     )
     now = rt.now()
-    active = await rt.store.get_active_plan(
-        can_do_id=key.can_do_id, profile_hash=key.profile_hash, kit_hash=key.kit_hash
-    )
+    # The parent is the lineage's active version, read in the transaction that appends this one.
     version = await rt.store.record_plan(
         key=key,
         plan=plan,
@@ -352,7 +350,7 @@ async def _generate_step(
         model=provider.spec,
         prompt_version=key.prompt_version,
         quality_issues=issue_dicts,
-        parent_version=active.version if active else None,
+        parent_version="active",
         now=now,
         ttl=timedelta(hours=rt.settings.cache_ttl_hours),
         cost_usd=cost,

@@ -4,6 +4,13 @@ The plan comes from the lesson itself (``reuse_plan=True``, the default): zero p
 ``reuse_plan=False`` it comes from the cache, and only on a miss from a new generation.
 ``new_plan=True`` makes a new plan version first. The result is a new lesson version in which
 only the chosen stage changed.
+
+Concurrent regenerations never overwrite each other: the LLM work runs outside any transaction,
+then one transaction locks the lesson row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's
+``BEGIN IMMEDIATE`` writer excludes the others), reads the *latest* version, merges this one stage
+into it and appends the next version. Each new version is therefore "the latest plus one stage",
+and the latest version holds every stage's latest regeneration. A reused plan keeps the latest
+version's plan; a new plan (``new_plan`` or ``reuse_plan=False``) replaces it.
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName
+from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName, StageRecord
+from lessonplan.domain.models import DomainPlan, PrelessonKit
 from lessonplan.errors import BadInputError, UnknownLessonError
 from lessonplan.service.compile import resolve_descriptor
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.stages import generate_stage, lesson_quality
+from lessonplan.service.stages import generate_stage, lesson_issues, lesson_quality_event
 from lessonplan.store.records import GenerationEvent
 
 
@@ -78,31 +86,54 @@ async def regenerate_stage(
         content=content,
         metalanguage=lesson.metalanguage,
     )
-    stages = dict(lesson.stages)
-    stages[stage_name] = record
-    issues = await lesson_quality(rt, stages, plan, kit, can_do_id=lesson.can_do_id)
-    saved = await rt.store.save_lesson(
-        lesson_id=lesson.lesson_id,
-        can_do_id=lesson.can_do_id,
-        learner_id=lesson.learner_id,
-        profile_hash=lesson.profile_hash,
-        kit_hash=lesson.kit_hash,
-        plan_version=plan_version,
-        plan=plan,
-        plan_source=plan_source,
-        metalanguage=lesson.metalanguage,
-        stages=stages,
-        now=rt.now(),
-        profile=profile,
-        kit=kit,
-        quality_issues=issues,
-    )
+    new_plan_choice = None if plan_source == "reused" else (plan, plan_source, plan_version)
+    saved = await merge_stage(rt, lesson, stage_name, record, kit=kit, new_plan=new_plan_choice)
     return RegenerateResult(
         lesson=saved,
         stage=stage_name,
         plan_source=plan_source,
         timings_ms={"total": (time.perf_counter() - t0) * 1000},
     )
+
+
+async def merge_stage(
+    rt: Runtime,
+    lesson: Lesson,
+    stage: StageName,
+    record: StageRecord,
+    *,
+    kit: PrelessonKit,
+    new_plan: tuple[DomainPlan, str, int | None] | None = None,
+) -> Lesson:
+    """Append "latest version + this stage" in one transaction (see the module docstring)."""
+    async with rt.store.transaction() as tx:
+        latest = await tx.lessons.latest_for_update(
+            lesson_id=lesson.lesson_id, learner_id=lesson.learner_id
+        )
+        if latest is None:
+            raise UnknownLessonError(f"unknown lesson {lesson.lesson_id!r}")
+        stages = {**latest.stages, stage: record}
+        if new_plan is None:
+            plan, plan_source, plan_version = latest.plan, "reused", latest.plan_version
+        else:
+            plan, plan_source, plan_version = new_plan
+        issues = lesson_issues(stages, plan, kit)
+        saved = await tx.lessons.add_version(
+            lesson_id=latest.lesson_id,
+            can_do_id=latest.can_do_id,
+            learner_id=latest.learner_id,
+            profile_hash=latest.profile_hash,
+            kit_hash=latest.kit_hash,
+            plan_version=plan_version,
+            plan=plan,
+            plan_source=plan_source,
+            metalanguage=latest.metalanguage,
+            stages=stages,
+            now=rt.now(),
+            quality_issues=issues,
+        )
+    await rt.record([lesson_quality_event(rt, stages, issues, can_do_id=saved.can_do_id)])
+    return saved
 
 
 def reuse_event(rt: Runtime, lesson: Lesson) -> GenerationEvent:

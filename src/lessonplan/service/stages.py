@@ -157,6 +157,36 @@ def skipped_stage(stage: StageName, reason: str, rt: Runtime) -> StageRecord:
     )
 
 
+def lesson_issues(
+    stages: dict[StageName, StageRecord], plan: DomainPlan, kit: PrelessonKit
+) -> list[dict[str, Any]]:
+    """Kit requirements across the whole lesson, checked once every stage is done (pure)."""
+    if all(record.status == "done" and record.data is not None for record in stages.values()):
+        data = {name: record.data for name, record in stages.items() if record.data is not None}
+        return [i.model_dump() for i in check_lesson(data, plan, kit)]
+    return []
+
+
+def lesson_quality_event(
+    rt: Runtime,
+    stages: dict[StageName, StageRecord],
+    issues: list[dict[str, Any]],
+    *,
+    can_do_id: str,
+) -> GenerationEvent:
+    """The stages' own issue codes and the lesson's, as one ``lesson_quality`` event."""
+    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
+    codes += [str(i["code"]) for i in issues]
+    return GenerationEvent(
+        at=rt.now(),
+        operation="lesson_quality",
+        can_do_id=can_do_id,
+        outcome="checked",
+        quality_issue_count=len(codes),
+        quality_codes=codes or None,
+    )
+
+
 async def lesson_quality(
     rt: Runtime,
     stages: dict[StageName, StageRecord],
@@ -165,21 +195,7 @@ async def lesson_quality(
     *,
     can_do_id: str,
 ) -> list[dict[str, Any]]:
-    """Kit requirements across the whole lesson (checked once every stage is done), recorded
-    with the stages' own issue codes as one ``lesson_quality`` event."""
-    issues: list[dict[str, Any]] = []
-    if all(record.status == "done" and record.data is not None for record in stages.values()):
-        data = {name: record.data for name, record in stages.items() if record.data is not None}
-        issues = [i.model_dump() for i in check_lesson(data, plan, kit)]
-    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
-    codes += [str(i["code"]) for i in issues]
-    event = GenerationEvent(
-        at=rt.now(),
-        operation="lesson_quality",
-        can_do_id=can_do_id,
-        outcome="checked",
-        quality_issue_count=len(codes),
-        quality_codes=codes or None,
-    )
-    await rt.record([event])
+    """:func:`lesson_issues`, recorded as a ``lesson_quality`` event."""
+    issues = lesson_issues(stages, plan, kit)
+    await rt.record([lesson_quality_event(rt, stages, issues, can_do_id=can_do_id)])
     return issues

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from lessonplan.domain.diff import PlanDiff, diff_plans, json_patch
+from lessonplan.domain.hashing import Lineage
 from lessonplan.domain.models import DomainPlan, normalize_plan
 from lessonplan.domain.quality import check_plan
 from lessonplan.errors import BadInputError, UnknownVersionError
@@ -22,31 +23,17 @@ from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import PlanVersion
 
 
-@dataclass(frozen=True)
-class Lineage:
-    can_do_id: str
-    profile_hash: str
-    kit_hash: str
-
-
 def lineage_for(rt: Runtime, inputs: PlanInputs) -> Lineage:
-    key = plan_key(rt, inputs, rt.provider)
-    return Lineage(key.can_do_id, key.profile_hash, key.kit_hash)
+    """The lineage of these inputs: the descriptor, and profile and kit as the prompt sees them."""
+    return plan_key(rt, inputs, rt.provider).lineage
 
 
 async def list_versions(rt: Runtime, lineage: Lineage) -> list[PlanVersion]:
-    return await rt.store.list_plan_versions(
-        can_do_id=lineage.can_do_id, profile_hash=lineage.profile_hash, kit_hash=lineage.kit_hash
-    )
+    return await rt.store.list_plan_versions(lineage=lineage)
 
 
 async def get_version(rt: Runtime, lineage: Lineage, version: int) -> PlanVersion:
-    found = await rt.store.get_plan_version(
-        can_do_id=lineage.can_do_id,
-        profile_hash=lineage.profile_hash,
-        kit_hash=lineage.kit_hash,
-        version=version,
-    )
+    found = await rt.store.get_plan_version(lineage=lineage, version=version)
     if found is None:
         raise UnknownVersionError(
             f"no plan version {version} for {lineage.can_do_id} with this profile and kit "
@@ -87,9 +74,7 @@ async def rollback(rt: Runtime, lineage: Lineage, version: int) -> PlanVersion:
     """A new version copying ``version``; nothing is rewritten."""
     old = await get_version(rt, lineage, version)
     return await rt.store.add_plan_version(
-        can_do_id=lineage.can_do_id,
-        profile_hash=lineage.profile_hash,
-        kit_hash=lineage.kit_hash,
+        lineage=lineage,
         plan=old.plan,
         source="rollback",
         model=old.model,
@@ -112,19 +97,15 @@ async def manual_edit(
         raise BadInputError(f"edited plan is not a valid DomainPlan: {first}") from exc
     plan = normalize_plan(plan, inputs.descriptor)
     issues = check_plan(plan, inputs.descriptor, inputs.kit)
-    active = await rt.store.get_active_plan(
-        can_do_id=lineage.can_do_id, profile_hash=lineage.profile_hash, kit_hash=lineage.kit_hash
-    )
+    # Its parent is the version it replaces: the active one when this append takes the lock.
     return await rt.store.add_plan_version(
-        can_do_id=lineage.can_do_id,
-        profile_hash=lineage.profile_hash,
-        kit_hash=lineage.kit_hash,
+        lineage=lineage,
         plan=plan,
         source="manual_edit",
         model="manual",
         prompt_version="",
         quality_issues=[i.model_dump() for i in issues],
-        parent_version=active.version if active else None,
+        parent_version="active",
         now=rt.now(),
         note=note or "manual edit",
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lessonplan.domain.hashing import Lineage
 from lessonplan.domain.models import DomainPlan
 
 
@@ -52,10 +53,14 @@ class PlanVersion:
     created_at: datetime
     is_active: bool
 
+    @property
+    def lineage(self) -> Lineage:
+        return Lineage(self.can_do_id, self.profile_hash, self.kit_hash)
+
 
 @dataclass(frozen=True, slots=True)
-class Lineage:
-    """The plan history of one (descriptor, profile, kit)."""
+class LineageRecord:
+    """The state of one lineage's plan history: its counter and active version."""
 
     can_do_id: str
     profile_hash: str
@@ -63,6 +68,10 @@ class Lineage:
     last_version: int
     active_version: int | None
     created_at: datetime
+
+    @property
+    def lineage(self) -> Lineage:
+        return Lineage(self.can_do_id, self.profile_hash, self.kit_hash)
 
 
 @dataclass(frozen=True, slots=True)

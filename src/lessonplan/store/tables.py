@@ -233,4 +233,55 @@ class GenerationEventRow(Base):
     quality_codes: Mapped[list[str] | None] = mapped_column(JSONType)
 
 
+class EventRollup(Base):
+    """Per hour and (operation, outcome, error type): how many events and their sums.
+
+    Kept in the transaction that inserts the events, so ``stats`` reads these few rows instead of
+    every event. ``error_type`` is ``""`` for none (NULLs would never conflict in the unique key).
+    """
+
+    __tablename__ = "event_rollups"
+    __table_args__ = (UniqueConstraint("hour", "operation", "outcome", "error_type"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    hour: Mapped[datetime]
+    operation: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    error_type: Mapped[str] = mapped_column(String(64), default="")
+    events: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    prompt_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    completion_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_saved_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    quality_issue_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class QualityCodeRollup(Base):
+    """Per hour and operation: how often each quality code was recorded."""
+
+    __tablename__ = "quality_code_rollups"
+    __table_args__ = (UniqueConstraint("hour", "operation", "code"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    hour: Mapped[datetime]
+    operation: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LatencyRollup(Base):
+    """Per hour and plan-answer outcome: a latency histogram (log buckets, see ``rollups``)."""
+
+    __tablename__ = "latency_rollups"
+    __table_args__ = (UniqueConstraint("hour", "operation", "outcome", "bucket"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    hour: Mapped[datetime]
+    operation: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32))
+    bucket: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 metadata = Base.metadata

@@ -1,0 +1,138 @@
+"""The plan cache: one entry per full plan key, with hit counts and a lifetime."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, bindparam, case, delete, func, select, update
+
+from lessonplan.domain.hashing import Lineage, PlanKey
+from lessonplan.domain.models import DomainPlan
+from lessonplan.store import sql
+from lessonplan.store.records import CacheEntry, CacheStats
+from lessonplan.store.repos.base import Repository
+
+_t = sql.cache
+# The hot path's statements, built once: SQLAlchemy then reuses their compiled form.
+_BY_KEY = select(_t).where(_t.c.key_hash == bindparam("key_hash"))
+_LIVE_BY_KEY = _BY_KEY.where(_t.c.expires_at > bindparam("now"))
+_REPLACED = ("plan_json", "source", "plan_version", "created_at", "expires_at", "cost_usd")
+
+
+class CacheRepository(Repository):
+    async def get(
+        self, *, key_hash: str, now: datetime, include_expired: bool = False
+    ) -> CacheEntry | None:
+        """The entry for ``key_hash``; an expired one only with ``include_expired`` (stale use)."""
+        params: dict[str, Any]
+        if include_expired:
+            query, params = _BY_KEY, {"key_hash": key_hash}
+        else:
+            query, params = _LIVE_BY_KEY, {"key_hash": key_hash, "now": now}
+        row = (await self.conn.execute(query, params)).one_or_none()
+        return None if row is None else _entry(row, now)
+
+    async def add_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
+        """Add hit counts ``{key_hash: (count, last_used_at)}``, each one atomic UPDATE."""
+        for key_hash, (count, now) in sorted(hits.items()):
+            await self.conn.execute(
+                update(_t)
+                .where(_t.c.key_hash == key_hash)
+                .values(hits=_t.c.hits + count, last_used_at=now)
+            )
+
+    async def put(
+        self,
+        *,
+        key: PlanKey,
+        plan: DomainPlan,
+        source: str,
+        plan_version: int | None,
+        now: datetime,
+        ttl: timedelta,
+        cost_usd: float = 0.0,
+    ) -> None:
+        """Insert or replace the entry for ``key``: new plan and lifetime, hit count kept."""
+        stmt = self._insert(_t).values(
+            cost_usd=cost_usd,
+            key_hash=key.key_hash,
+            can_do_id=key.can_do_id,
+            profile_hash=key.profile_hash,
+            kit_hash=key.kit_hash,
+            descriptor_hash=key.descriptor_hash,
+            metalanguage=key.metalanguage,
+            model=key.model,
+            prompt_version=key.prompt_version,
+            schema_version=key.schema_version,
+            plan_json=plan.model_dump(mode="json"),
+            source=source,
+            plan_version=plan_version,
+            created_at=now,
+            expires_at=now + ttl,
+            hits=0,
+            last_used_at=None,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_t.c.key_hash],
+            set_={name: stmt.excluded[name] for name in _REPLACED},
+        )
+        await self.conn.execute(stmt)
+
+    async def serve_version(
+        self, *, lineage: Lineage, plan: DomainPlan, plan_version: int, source: str
+    ) -> None:
+        """Every entry of the lineage serves this plan version from now on."""
+        await self.conn.execute(
+            update(_t)
+            .where(sql.lineage_match(_t, lineage))
+            .values(
+                plan_json=plan.model_dump(mode="json"), plan_version=plan_version, source=source
+            )
+        )
+
+    async def purge(self, *, now: datetime, grace: timedelta) -> int:
+        """Delete entries expired for longer than ``grace`` (kept until then as stale fallbacks)."""
+        result = await self.conn.execute(delete(_t).where(_t.c.expires_at < now - grace))
+        return int(result.rowcount)
+
+    async def invalidate(self, *, can_do_id: str | None = None) -> int:
+        """Delete every entry, or every entry of one descriptor. Returns how many."""
+        stmt = delete(_t)
+        if can_do_id is not None:
+            stmt = stmt.where(_t.c.can_do_id == can_do_id)
+        return int((await self.conn.execute(stmt)).rowcount)
+
+    async def stats(self, *, now: datetime) -> CacheStats:
+        live = func.coalesce(func.sum(case((_t.c.expires_at > now, 1), else_=0)), 0)
+        totals = select(func.count(), live, func.coalesce(func.sum(_t.c.hits), 0))
+        by_model = select(_t.c.model, func.count()).group_by(_t.c.model).order_by(_t.c.model)
+        entries, live_count, hits = (await self.conn.execute(totals)).one()
+        models = (await self.conn.execute(by_model)).all()
+        return CacheStats(
+            entries=int(entries),
+            live=int(live_count),
+            expired=int(entries) - int(live_count),
+            total_hits=int(hits),
+            by_model={str(model): int(count) for model, count in models},
+        )
+
+
+def _entry(row: Row[Any], now: datetime) -> CacheEntry:
+    return CacheEntry(
+        key_hash=row.key_hash,
+        can_do_id=row.can_do_id,
+        profile_hash=row.profile_hash,
+        kit_hash=row.kit_hash,
+        model=row.model,
+        prompt_version=row.prompt_version,
+        plan=DomainPlan.model_validate(row.plan_json),
+        source=row.source,
+        plan_version=row.plan_version,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        hits=row.hits,
+        last_used_at=row.last_used_at,
+        expired=row.expires_at <= now,
+        cost_usd=float(row.cost_usd or 0.0),
+    )

@@ -1,0 +1,170 @@
+"""Generation events, and the hourly rollups kept in the same transaction as their inserts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, select
+
+from lessonplan.store import sql
+from lessonplan.store.records import GenerationEvent
+from lessonplan.store.repos.base import Repository
+from lessonplan.store.rollups import Rollup, Totals, fold, hour_of
+
+_events = sql.events
+_groups = sql.event_rollups
+_codes = sql.quality_code_rollups
+_latencies = sql.latency_rollups
+
+EVENT_FIELDS = (
+    "at",
+    "operation",
+    "can_do_id",
+    "key_hash",
+    "provider",
+    "model",
+    "outcome",
+    "source",
+    "latency_ms",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+    "cost_saved_usd",
+    "error_type",
+    "quality_issue_count",
+    "quality_codes",
+)
+_SUMS = (
+    "events",
+    "latency_ms",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+    "cost_saved_usd",
+    "quality_issue_count",
+)
+
+
+class EventRepository(Repository):
+    async def add(self, *, events: Sequence[GenerationEvent]) -> None:
+        """Insert the events and fold them into the rollups (same transaction)."""
+        if not events:
+            return
+        rows = [{name: getattr(event, name) for name in EVENT_FIELDS} for event in events]
+        await self.conn.execute(_events.insert(), rows)
+        await self.add_rollup(fold(events))
+
+    async def add_rollup(self, rollup: Rollup) -> None:
+        """Add folded figures to the stored rollups (sorted: concurrent writers lock in order)."""
+        group_rows = [
+            {"hour": h, "operation": op, "outcome": oc, "error_type": et, **vars(totals)}
+            for (h, op, oc, et), totals in sorted(rollup.groups.items())
+        ]
+        await self._upsert(_groups, group_rows, ("hour", "operation", "outcome", "error_type"))
+        code_rows = [
+            {"hour": h, "operation": op, "code": code, "events": n}
+            for (h, op, code), n in sorted(rollup.codes.items())
+        ]
+        await self._upsert(_codes, code_rows, ("hour", "operation", "code"))
+        bucket_rows = [
+            {"hour": h, "operation": op, "outcome": oc, "bucket": b, "events": n}
+            for (h, op, oc, b), n in sorted(rollup.latencies.items())
+        ]
+        await self._upsert(_latencies, bucket_rows, ("hour", "operation", "outcome", "bucket"))
+
+    async def _upsert(self, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...]) -> None:
+        if not rows:
+            return
+        stmt = self._insert(table)
+        sums = [name for name in _SUMS if name in table.c]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c[name] for name in key],
+            set_={name: table.c[name] + stmt.excluded[name] for name in sums},
+        )
+        await self.conn.execute(stmt, rows)
+
+    async def in_range(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        operation: str | None = None,
+    ) -> list[GenerationEvent]:
+        """Events in time order, from ``since`` (inclusive) to ``until`` (exclusive)."""
+        query = select(_events).order_by(_events.c.at, _events.c.id)
+        if since is not None:
+            query = query.where(_events.c.at >= since)
+        if until is not None:
+            query = query.where(_events.c.at < until)
+        if operation is not None:
+            query = query.where(_events.c.operation == operation)
+        return [
+            GenerationEvent(id=row.id, **{name: getattr(row, name) for name in EVENT_FIELDS})
+            for row in (await self.conn.execute(query)).all()
+        ]
+
+    async def rollup(self, *, since: datetime | None = None) -> Rollup:
+        """Figures of every event from ``since`` on, read from the rollups (summed by the
+        database over hours), plus the events of the part hour after ``since``.
+        """
+        first_hour: datetime | None = None
+        partial = Rollup()
+        if since is not None:
+            first_hour = hour_of(since)
+            if first_hour < since:
+                first_hour += timedelta(hours=1)
+                partial = fold(await self.in_range(since=since, until=first_hour))
+        result = Rollup()
+        await self._read_groups(result, first_hour)
+        await self._read_codes(result, first_hour)
+        await self._read_latencies(result, first_hour)
+        result.merge(partial)
+        return result
+
+    async def _read_groups(self, into: Rollup, first_hour: datetime | None) -> None:
+        t = _groups
+        query = select(
+            t.c.operation, t.c.outcome, t.c.error_type, *(func.sum(t.c[n]).label(n) for n in _SUMS)
+        ).group_by(t.c.operation, t.c.outcome, t.c.error_type)
+        if first_hour is not None:
+            query = query.where(t.c.hour >= first_hour)
+        for row in (await self.conn.execute(query)).all():
+            key = (_ANY_HOUR, row.operation, row.outcome, row.error_type)
+            into.groups[key] = Totals(
+                events=int(row.events),
+                latency_ms=float(row.latency_ms),
+                prompt_tokens=int(row.prompt_tokens),
+                completion_tokens=int(row.completion_tokens),
+                cost_usd=float(row.cost_usd),
+                cost_saved_usd=float(row.cost_saved_usd),
+                quality_issue_count=int(row.quality_issue_count),
+            )
+
+    async def _read_codes(self, into: Rollup, first_hour: datetime | None) -> None:
+        t = _codes
+        query = select(t.c.operation, t.c.code, func.sum(t.c.events).label("n")).group_by(
+            t.c.operation, t.c.code
+        )
+        if first_hour is not None:
+            query = query.where(t.c.hour >= first_hour)
+        for row in (await self.conn.execute(query)).all():
+            into.codes[(_ANY_HOUR, row.operation, row.code)] = int(row.n)
+
+    async def _read_latencies(self, into: Rollup, first_hour: datetime | None) -> None:
+        t = _latencies
+        query = select(
+            t.c.operation, t.c.outcome, t.c.bucket, func.sum(t.c.events).label("n")
+        ).group_by(t.c.operation, t.c.outcome, t.c.bucket)
+        if first_hour is not None:
+            query = query.where(t.c.hour >= first_hour)
+        counts: Counter[tuple[datetime, str, str, int]] = Counter()
+        for row in (await self.conn.execute(query)).all():
+            counts[(_ANY_HOUR, row.operation, row.outcome, int(row.bucket))] = int(row.n)
+        into.latencies.update(counts)
+
+
+# Summed rollups span many hours; they are keyed under one placeholder hour.
+_ANY_HOUR = datetime.min

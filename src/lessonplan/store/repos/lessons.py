@@ -1,0 +1,268 @@
+"""Lessons and their versions. A lesson is scoped to (descriptor, learner, whole-profile hash,
+whole-kit hash); ``latest_version`` is its counter, bumped by one UPDATE that row-locks it.
+
+To merge one stage into the latest version, a use case calls :meth:`latest_for_update` (which
+locks the lesson row on PostgreSQL; on SQLite the transaction already is the only writer) and
+then :meth:`add_version` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select, update
+
+from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
+from lessonplan.domain.models import DomainPlan, LearnerProfile, PrelessonKit
+from lessonplan.errors import UnknownLessonError
+from lessonplan.store import sql
+from lessonplan.store.records import LessonSummary
+from lessonplan.store.repos.base import Repository
+
+_lessons = sql.lessons
+_versions = sql.lesson_versions
+_SCOPE = [_lessons.c.can_do_id, _lessons.c.learner_id, _lessons.c.profile_hash, _lessons.c.kit_hash]
+_LESSON_COLUMNS = (
+    _lessons.c.lesson_id,
+    _lessons.c.can_do_id,
+    _lessons.c.learner_id,
+    _lessons.c.profile_hash,
+    _lessons.c.kit_hash,
+    _versions.c.version,
+    _versions.c.plan_version,
+    _versions.c.plan_json,
+    _versions.c.plan_source,
+    _versions.c.metalanguage,
+    _versions.c.status,
+    _versions.c.stages,
+    _versions.c.created_at,
+    _versions.c.quality_issues,
+)
+
+
+def new_lesson_id() -> str:
+    return "L-" + uuid.uuid4().hex[:12]
+
+
+class LessonRepository(Repository):
+    async def add_version(
+        self,
+        *,
+        lesson_id: str | None,
+        can_do_id: str,
+        learner_id: str,
+        profile_hash: str,
+        kit_hash: str,
+        plan_version: int | None,
+        plan: DomainPlan,
+        plan_source: str,
+        metalanguage: str,
+        stages: dict[StageName, StageRecord],
+        now: datetime,
+        profile: LearnerProfile | None = None,
+        kit: PrelessonKit | None = None,
+        quality_issues: list[dict[str, Any]] | None = None,
+    ) -> Lesson:
+        """Store the next version of a lesson.
+
+        With ``lesson_id=None`` the lesson of (descriptor, learner, whole-profile hash, whole-kit
+        hash) is found or created; with an id, that lesson must exist and belong to
+        ``learner_id`` and ``can_do_id`` (UnknownLessonError otherwise) and keeps its own hashes.
+        """
+        if lesson_id is None:
+            await self.conn.execute(
+                self._insert(_lessons)
+                .values(
+                    lesson_id=new_lesson_id(),
+                    can_do_id=can_do_id,
+                    learner_id=learner_id,
+                    profile_hash=profile_hash,
+                    kit_hash=kit_hash,
+                    latest_version=0,
+                    created_at=now,
+                    updated_at=now,
+                    profile_json=None if profile is None else profile.model_dump(mode="json"),
+                    kit_json=None if kit is None else kit.model_dump(mode="json"),
+                )
+                .on_conflict_do_nothing(index_elements=_SCOPE)
+            )
+            where = and_(
+                _lessons.c.can_do_id == can_do_id,
+                _lessons.c.learner_id == learner_id,
+                _lessons.c.profile_hash == profile_hash,
+                _lessons.c.kit_hash == kit_hash,
+            )
+        else:
+            where = and_(
+                _lessons.c.lesson_id == lesson_id,
+                _lessons.c.learner_id == learner_id,
+                _lessons.c.can_do_id == can_do_id,
+            )
+        row = (
+            await self.conn.execute(
+                update(_lessons)
+                .where(where)
+                .values(latest_version=_lessons.c.latest_version + 1, updated_at=now)
+                .returning(
+                    _lessons.c.lesson_id,
+                    _lessons.c.latest_version,
+                    _lessons.c.profile_hash,
+                    _lessons.c.kit_hash,
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            raise UnknownLessonError(
+                f"no lesson {lesson_id!r} for learner {learner_id!r} and {can_do_id!r}",
+                lesson_id=lesson_id,
+            )
+        status = lesson_status(stages)
+        await self.conn.execute(
+            _versions.insert().values(
+                lesson_id=row.lesson_id,
+                version=row.latest_version,
+                plan_version=plan_version,
+                plan_json=plan.model_dump(mode="json"),
+                plan_source=plan_source,
+                metalanguage=metalanguage,
+                status=status,
+                stages={name: record.model_dump(mode="json") for name, record in stages.items()},
+                created_at=now,
+                quality_issues=quality_issues or [],
+            )
+        )
+        return Lesson(
+            lesson_id=row.lesson_id,
+            version=row.latest_version,
+            can_do_id=can_do_id,
+            learner_id=learner_id,
+            profile_hash=row.profile_hash,
+            kit_hash=row.kit_hash,
+            plan_version=plan_version,
+            plan=plan,
+            plan_source=plan_source,
+            metalanguage=metalanguage,
+            status=status,
+            stages=dict(stages),
+            created_at=now,
+            quality_issues=list(quality_issues or []),
+        )
+
+    async def latest_for_update(
+        self, *, lesson_id: str, learner_id: str | None = None
+    ) -> Lesson | None:
+        """The latest version, with the lesson row locked until the transaction ends
+        (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's writer already excludes the others).
+        """
+        lock = select(_lessons.c.latest_version).where(_lessons.c.lesson_id == lesson_id)
+        if learner_id is not None:
+            lock = lock.where(_lessons.c.learner_id == learner_id)
+        if (await self.conn.execute(lock.with_for_update())).one_or_none() is None:
+            return None
+        return await self.get(lesson_id=lesson_id, learner_id=learner_id)
+
+    async def get(
+        self, *, lesson_id: str, version: int | None = None, learner_id: str | None = None
+    ) -> Lesson | None:
+        """A lesson version (the latest by default). With ``learner_id``, a lesson owned by
+        another learner is None: one learner's lesson is never served to another.
+        """
+        query = (
+            select(*_LESSON_COLUMNS)
+            .join(_versions, _versions.c.lesson_id == _lessons.c.lesson_id)
+            .where(_lessons.c.lesson_id == lesson_id)
+        )
+        if version is None:
+            query = query.where(_versions.c.version == _lessons.c.latest_version)
+        else:
+            query = query.where(_versions.c.version == version)
+        if learner_id is not None:
+            query = query.where(_lessons.c.learner_id == learner_id)
+        row = (await self.conn.execute(query)).one_or_none()
+        return None if row is None else _lesson(row)
+
+    async def inputs(self, *, lesson_id: str) -> tuple[LearnerProfile, PrelessonKit]:
+        """The profile and kit a lesson was compiled for (stage prompts need them again)."""
+        query = select(_lessons.c.learner_id, _lessons.c.profile_json, _lessons.c.kit_json).where(
+            _lessons.c.lesson_id == lesson_id
+        )
+        row = (await self.conn.execute(query)).one_or_none()
+        if row is None:
+            raise UnknownLessonError(f"unknown lesson {lesson_id!r}", lesson_id=lesson_id)
+        profile = (
+            LearnerProfile.model_validate(row.profile_json)
+            if row.profile_json
+            else LearnerProfile(learner_id=row.learner_id)
+        )
+        kit = PrelessonKit.model_validate(row.kit_json) if row.kit_json else PrelessonKit()
+        return profile, kit
+
+    async def version_numbers(self, *, lesson_id: str) -> list[int]:
+        query = (
+            select(_versions.c.version)
+            .where(_versions.c.lesson_id == lesson_id)
+            .order_by(_versions.c.version)
+        )
+        return [int(v) for v in (await self.conn.execute(query)).scalars().all()]
+
+    async def summaries(
+        self, *, learner_id: str | None = None, can_do_id: str | None = None, limit: int = 200
+    ) -> list[LessonSummary]:
+        """Latest version of each lesson, most recently updated first, in one query."""
+        query = (
+            select(
+                _lessons.c.lesson_id,
+                _lessons.c.latest_version,
+                _lessons.c.can_do_id,
+                _lessons.c.learner_id,
+                _lessons.c.updated_at,
+                _versions.c.status,
+                _versions.c.plan_version,
+            )
+            .join(
+                _versions,
+                and_(
+                    _versions.c.lesson_id == _lessons.c.lesson_id,
+                    _versions.c.version == _lessons.c.latest_version,
+                ),
+            )
+            .order_by(_lessons.c.updated_at.desc(), _lessons.c.lesson_id)
+            .limit(limit)
+        )
+        if learner_id is not None:
+            query = query.where(_lessons.c.learner_id == learner_id)
+        if can_do_id is not None:
+            query = query.where(_lessons.c.can_do_id == can_do_id)
+        return [
+            LessonSummary(
+                lesson_id=row.lesson_id,
+                version=row.latest_version,
+                can_do_id=row.can_do_id,
+                learner_id=row.learner_id,
+                status=row.status,
+                plan_version=row.plan_version,
+                updated_at=row.updated_at,
+            )
+            for row in (await self.conn.execute(query)).all()
+        ]
+
+
+def _lesson(row: Any) -> Lesson:
+    return Lesson(
+        lesson_id=row.lesson_id,
+        version=row.version,
+        can_do_id=row.can_do_id,
+        learner_id=row.learner_id,
+        profile_hash=row.profile_hash,
+        kit_hash=row.kit_hash,
+        plan_version=row.plan_version,
+        plan=DomainPlan.model_validate(row.plan_json),
+        plan_source=row.plan_source,
+        metalanguage=row.metalanguage,
+        status=row.status,
+        stages={name: StageRecord.model_validate(data) for name, data in dict(row.stages).items()},
+        created_at=row.created_at,
+        quality_issues=list(row.quality_issues or []),
+    )
