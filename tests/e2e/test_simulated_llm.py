@@ -1,11 +1,19 @@
-"""End to end through the real ``openai`` SDK against the project's simulated server."""
+"""End to end through the real ``openai`` SDK against the project's simulated server.
+
+No correctness check depends on timing: processes are awaited for as long as they take (the
+``HANG_GUARD_S`` bound only turns a hung process into a failure instead of a hung suite), and a
+test that must act mid-call waits for the server to report the call.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +22,11 @@ from typer.testing import CliRunner
 
 from lessonplan.cli.app import app
 from lessonplan.config import get_settings
+from lessonplan.store import GenerationEvent, Store
 from tests.simserver_fixture import sim_openai_env, sim_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
+HANG_GUARD_S = 900
 
 
 def _env(db_url: str, sim: SimServerHandle, **extra: str) -> dict[str, str]:
@@ -42,7 +52,7 @@ def test_compile_json_against_the_simulated_server(
         env=_env(db, sim_server),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
         cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr
@@ -69,6 +79,24 @@ def cli_env(tmp_path: Path, sim_openai_env: SimServerHandle, monkeypatch: pytest
     get_settings.cache_clear()
     yield sim_openai_env
     get_settings.cache_clear()
+
+
+def stored_events(url: str) -> list[GenerationEvent]:
+    async def read() -> list[GenerationEvent]:
+        store = await Store.open(url)
+        try:
+            return await store.list_events()
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def stored_calls(url: str) -> list[GenerationEvent]:
+    """The events of upstream LLM calls (plan and stage attempts)."""
+    return [
+        e for e in stored_events(url) if e.operation == "plan" or e.operation.startswith("stage:")
+    ]
 
 
 def cli_json(*args: str) -> dict:  # type: ignore[type-arg]
@@ -117,18 +145,7 @@ def test_stats_agree_with_the_event_log_and_the_server(cli_env: SimServerHandle)
     assert stats["cost_usd"] > 0 and stats["cost_saved_usd"] > 0
 
     # The same figures from the raw event log.
-    import asyncio
-
-    from lessonplan.store import Store
-
-    async def events():  # type: ignore[no-untyped-def]
-        store = await Store.open(os.environ["LESSONPLAN_DATABASE_URL"])
-        try:
-            return await store.list_events()
-        finally:
-            await store.close()
-
-    log = asyncio.run(events())
+    log = stored_events(os.environ["LESSONPLAN_DATABASE_URL"])
     calls = [e for e in log if e.operation == "plan" or e.operation.startswith("stage:")]
     assert len(calls) == stats["llm_calls"]
     assert sum(e.prompt_tokens for e in calls) == stats["prompt_tokens"]
@@ -149,7 +166,7 @@ def test_two_processes_share_one_generation_on_postgres(
         env=env,
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=HANG_GUARD_S,
         cwd=REPO,
     )
     procs = [
@@ -165,7 +182,7 @@ def test_two_processes_share_one_generation_on_postgres(
     ]
     outputs = []
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=HANG_GUARD_S)
         assert proc.returncode == 0, err
         outputs.append(json.loads(out))
     sources = [s for out in outputs for s in out]
@@ -173,3 +190,74 @@ def test_two_processes_share_one_generation_on_postgres(
     assert sim_server.stats()["by_task"] == {"plan": 1}
     assert sources.count("generated") == 25  # one process's leader and its 24 joined waiters
     assert sources.count("cache") == 25  # the other process waited on the lock, then hit
+
+
+def test_sigterm_mid_call_still_stores_every_upstream_call(
+    tmp_path: Path,
+    sim_server: SimServerHandle,  # noqa: F811
+) -> None:
+    """SIGTERM while the plan call is at the server: the process closes its runtime, so the
+    call's event (outcome ``cancelled``) is written, and it exits 143 with one line."""
+    sim_server.configure(script=["timeout"], timeout_seconds=3600)
+    db = f"sqlite+aiosqlite:///{tmp_path / 'lp.db'}"
+    env = _env(db, sim_server, LESSONPLAN_LLM_TIMEOUT_SECONDS="3600")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lessonplan.cli.app", "compile", "JF:105", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        while sim_server.stats()["requests"] < 1:  # the plan call has reached the server
+            assert proc.poll() is None, proc.communicate()[1]
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=HANG_GUARD_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines() == ["error: terminated"]
+    calls = stored_calls(db)
+    assert len(calls) == sim_server.stats()["requests"] == 1
+    assert [c.outcome for c in calls] == ["cancelled"]
+
+
+@pytest.mark.postgres
+def test_concurrent_cli_processes_store_one_event_per_upstream_call(
+    pg_url: str,
+    sim_server: SimServerHandle,  # noqa: F811
+) -> None:
+    """Several CLI processes at once on PostgreSQL, each closing while its last events are
+    buffered: every upstream call the server saw is in the event log, and no more."""
+    env = _env(pg_url, sim_server, LESSONPLAN_DB_POOL_SIZE="2", LESSONPLAN_DB_MAX_OVERFLOW="2")
+    subprocess.run(
+        [sys.executable, "-m", "lessonplan.cli.app", "init"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=HANG_GUARD_S,
+        cwd=REPO,
+    )
+    uids = ["JF:105", "JF:106", "JF:105", "JF:106"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "lessonplan.cli.app", "compile", uid, "--json"],
+            env={**env, "LESSONPLAN_METALANGUAGE": "en"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        for uid in uids
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=HANG_GUARD_S)
+        assert proc.returncode == 0, err
+    server = sim_server.stats()
+    calls = stored_calls(pg_url)
+    assert len(calls) == server["requests"]
+    assert sum(c.prompt_tokens for c in calls) == server["prompt_tokens"]

@@ -69,3 +69,50 @@ async def test_a_failed_write_keeps_the_buffer_for_the_next_flush(
     assert [e.outcome for e in await sqlite_store.list_events()] == ["cache"]
     entry = await sqlite_store.cache_get(key_hash=KEY.key_hash, now=START)
     assert entry is not None and entry.hits == 1
+
+
+class _GatedAddEvents:
+    """``store.add_events`` that waits at a gate, so a flush can be caught half-way."""
+
+    def __init__(self, store: Store) -> None:
+        self.real = store.add_events
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, **kwargs: object) -> None:
+        self.entered.set()
+        await self.release.wait()
+        await self.real(**kwargs)  # type: ignore[arg-type]
+
+
+async def test_close_during_a_running_flush_loses_nothing(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = WriteBehind(sqlite_store, interval=0)
+    gate = _GatedAddEvents(sqlite_store)
+    monkeypatch.setattr(sqlite_store, "add_events", gate)
+    writer.add_events([_event("cache"), _event("generated")])
+    await gate.entered.wait()  # the background flush holds the batch
+    closing = asyncio.create_task(writer.close())
+    await asyncio.sleep(0)  # close() starts while the flush is still writing
+    gate.release.set()
+    await closing
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["cache", "generated"]
+    assert writer.pending == 0
+
+
+async def test_a_cancelled_caller_does_not_cancel_its_flush(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = WriteBehind(sqlite_store, interval=60)
+    gate = _GatedAddEvents(sqlite_store)
+    monkeypatch.setattr(sqlite_store, "add_events", gate)
+    writer.add_events([_event("cache")])
+    caller = asyncio.create_task(writer.flush())
+    await gate.entered.wait()
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    gate.release.set()
+    await writer.close()
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["cache"]  # once, not lost

@@ -158,6 +158,21 @@ async def _call(
             try:
                 completion = await provider.complete(request)
                 return completion, this_kind, (time.perf_counter() - started) * 1000.0
+            except asyncio.CancelledError:
+                # Shutdown (SIGTERM, a client hanging up) mid-call: the call was made, record it.
+                await run.record(
+                    AttemptRecord(
+                        index=len(run.attempts),
+                        kind=this_kind,
+                        outcome="cancelled",
+                        latency_ms=(time.perf_counter() - started) * 1000.0,
+                        prompt_tokens=0,
+                        completion_tokens=0,
+                        error_type="CancelledError",
+                        error="cancelled during the call",
+                    )
+                )
+                raise
             except ProviderError as exc:
                 await run.record(
                     AttemptRecord(

@@ -89,6 +89,9 @@ class Runtime:
         )
 
     async def close(self) -> None:
+        """Stop running generations (their events are recorded), write every buffered event,
+        then close the providers and the store."""
+        await self.plan_flights.cancel_all()
         await self.writer.close()
         for provider in [self.provider, *self.fallbacks, *([self.offline] if self.offline else [])]:
             await provider.aclose()

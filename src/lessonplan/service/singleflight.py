@@ -2,7 +2,8 @@
 
 The first caller for a key starts the work as its own task; callers arriving while it runs await
 the same task and get its result or its error. A cancelled caller (a client that went away) only
-cancels the work when nobody else is still waiting for it. Cross-process exclusion is layered on
+cancels the work when nobody else is still waiting for it, and then waits until the work has
+stopped (its bookkeeping done) before it re-raises. Cross-process exclusion is layered on
 top by the store's advisory lock on PostgreSQL.
 """
 
@@ -49,9 +50,18 @@ class SingleFlight(Generic[T]):
         except asyncio.CancelledError:
             if flight.waiters <= 1 and not flight.task.done():
                 flight.task.cancel()
+                await asyncio.wait({flight.task})
             raise
         finally:
             flight.waiters -= 1
+
+    async def cancel_all(self) -> None:
+        """Cancel every running flight and wait until each has stopped (at shutdown)."""
+        tasks = {flight.task for flight in self._flights.values() if not flight.task.done()}
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
     def _forget(self, key: str, flight: _Flight[T]) -> None:
         if self._flights.get(key) is flight:

@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 
 
 class WriteBehind:
+    """Buffered hit counts and events, written by a background flush and on :meth:`close`.
+
+    A flush is never cancelled half-way: it runs in its own task, shielded from its caller, so a
+    caller that is cancelled (a client hanging up, SIGTERM) leaves the write to finish, and
+    :meth:`close` waits for a running flush instead of cancelling it. A write that fails puts
+    its batch back for the next flush. Stored events therefore equal recorded events.
+    """
+
     def __init__(self, store: Store, *, interval: float = 0.2, max_pending: int = 500) -> None:
         self.store = store
         self.interval = interval
@@ -29,6 +37,7 @@ class WriteBehind:
         self._events: list[GenerationEvent] = []
         self._hits: dict[str, tuple[int, datetime]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
     @property
@@ -46,30 +55,38 @@ class WriteBehind:
 
     def _schedule(self) -> None:
         if self._task is None or self._task.done():
-            delay = 0.0 if self.pending >= self.max_pending else self.interval
-            self._task = asyncio.get_running_loop().create_task(self._flush_later(delay))
+            self._wake.clear()
+            self._task = asyncio.get_running_loop().create_task(self._flush_later())
+        if self.pending >= self.max_pending:
+            self._wake.set()
 
-    async def _flush_later(self, delay: float) -> None:
-        await asyncio.sleep(delay)
+    async def _flush_later(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.interval):
+                await self._wake.wait()
         try:
             await self.flush()
         except Exception:  # bookkeeping must never break a request; the next flush retries
             log.warning("could not write generation events; will retry", exc_info=True)
 
     async def flush(self) -> None:
+        """Write everything buffered now. Cancelling the caller does not cancel the write."""
+        await asyncio.shield(asyncio.ensure_future(self._write()))
+
+    async def _write(self) -> None:
         async with self._lock:
             events, self._events = self._events, []
             hits, self._hits = self._hits, {}
             try:
                 await self.store.cache_hits(hits=hits)
-            except Exception:
+            except BaseException:
                 self._events = events + self._events
                 self._restore_hits(hits)
                 raise
             try:
                 if events:
                     await self.store.add_events(events=events)
-            except Exception:
+            except BaseException:
                 self._events = events + self._events  # the hits are already written
                 raise
 
@@ -79,8 +96,9 @@ class WriteBehind:
             self._hits[key] = (old_count + count, max(old_at, at))
 
     async def close(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Let a scheduled or running flush finish (now), then write what is left."""
+        task = self._task
+        if task is not None and not task.done():
+            self._wake.set()
+            await task
         await self.flush()
