@@ -20,11 +20,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lessonplan.errors import AllFallbacksFailedError, LessonplanError, RateLimitedError
+from lessonplan.errors import (
+    AllFallbacksFailedError,
+    LessonplanError,
+    RateLimitedError,
+    StoreUnavailableError,
+)
 
 log = logging.getLogger("lessonplan.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Seconds a client is asked to wait when the database is unavailable.
+STORE_RETRY_AFTER_S = 5
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -98,6 +105,10 @@ def error_problem(exc: LessonplanError) -> tuple[int, dict[str, Any], dict[str, 
     if status == 429 and wait is not None:
         headers["Retry-After"] = str(math.ceil(wait))
     detail = str(exc).splitlines()[0] if str(exc) else exc.code
+    if isinstance(exc, StoreUnavailableError):  # the cause names hosts and ports: log it only
+        log.error("database unavailable: %s", detail)
+        headers["Retry-After"] = str(STORE_RETRY_AFTER_S)
+        detail = "the database is unavailable; try again shortly"
     if status >= 500 and status not in (502, 503, 504):
         log.error("lessonplan error %s: %s", exc.code, detail)
         detail = "the server is misconfigured; see its log"
