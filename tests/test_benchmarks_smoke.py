@@ -28,6 +28,7 @@ FIGURES: dict[str, list[str]] = {
     "prompt_tokens": ["compact_over_full"],
     "cached_fetch": ["sqlite_ratio", "postgres_ratio"],
     "memory": ["peak_rss_mb"],
+    "stats_scale": ["ratio", "stats_ms_p50_small", "stats_ms_p50_large"],
 }
 POSTGRES_ONLY = {("stampede", "cross_process_calls"), ("cached_fetch", "postgres_ratio")}
 MACHINE = ["cpu", "logical_cores", "python", "os"]

@@ -19,6 +19,7 @@ WORKLOADS: tuple[str, ...] = (
     "critical_path",
     "prompt_tokens",
     "cached_fetch",
+    "stats_scale",
 )
 
 Runner = Callable[[Any], Awaitable[dict[str, Any]]]

@@ -21,10 +21,10 @@ from typing import Any
 
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import GenerationEvent
-from lessonplan.store.rollups import Rollup, percentile_from_histogram
+from lessonplan.store.rollups import HISTOGRAM_OUTCOMES, Rollup, percentile_from_histogram
 
 HIT_OUTCOMES = {"cache", "joined"}
-GENERATED_OUTCOMES = {"generated", "repaired", "fallback", "offline"}
+GENERATED_OUTCOMES = set(HISTOGRAM_OUTCOMES)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,7 +1,7 @@
 """Pre-aggregated event figures: what ``stats`` reads instead of every event (pure functions).
 
 Each batch of events is folded into per-hour rows keyed by (operation, outcome, error type), plus
-quality-code counts and a latency histogram of plan answers. Hours make ``since`` exact: whole
+quality-code counts and a latency histogram of generated plan answers. Hours make ``since`` exact: whole
 hours come from the rollups, the part of the first hour after ``since`` from the events
 themselves (an indexed range of at most one hour).
 
@@ -23,8 +23,10 @@ from lessonplan.store.records import GenerationEvent
 
 LATENCY_BASE_MS = 0.01
 LATENCY_GROWTH = 1.02
-# Operations whose latency histogram is kept (stats reports plan generation percentiles).
+# The answers whose latency histogram is kept: plan answers that generated a plan (stats reports
+# their percentiles). Cache hits, the most numerous, are left out: the histogram stays small.
 HISTOGRAM_OPERATIONS = frozenset({"plan_answer"})
+HISTOGRAM_OUTCOMES = frozenset({"generated", "repaired", "fallback", "offline"})
 # Operations whose quality codes are counted.
 QUALITY_OPERATIONS = frozenset({"plan_answer", "lesson_quality"})
 
@@ -99,7 +101,7 @@ class Rollup:
         if event.operation in QUALITY_OPERATIONS:
             for code in event.quality_codes or []:
                 self.codes[(hour, event.operation, str(code))] += 1
-        if event.operation in HISTOGRAM_OPERATIONS:
+        if event.operation in HISTOGRAM_OPERATIONS and event.outcome in HISTOGRAM_OUTCOMES:
             self.latencies[(hour, event.operation, event.outcome, bucket_of(event.latency_ms))] += 1
 
     def merge(self, other: Rollup) -> None:
