@@ -9,6 +9,7 @@ and the path it took. A plan is cached under the key of the model that made it.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -42,6 +43,7 @@ from lessonplan.prompts.planner import (
 )
 from lessonplan.prompts.repair import build_quality_repair_request
 from lessonplan.providers.base import LLMProvider, LLMRequest
+from lessonplan.service.fallback import Step, StepSkipped, after_error, run_fallbacks
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import CacheEntry, GenerationEvent
 
@@ -60,7 +62,6 @@ class _Chain:
 
     events: list[GenerationEvent] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
-    failures: list[tuple[str, Exception]] = field(default_factory=list)
 
 
 def prompt_version_for(provider: LLMProvider) -> str:
@@ -231,63 +232,57 @@ async def _run_chain(rt: Runtime, inputs: PlanInputs, key: PlanKey) -> PlanResul
 
 async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chain) -> PlanResult:
     variant = rt.settings.prompt
-    steps: list[tuple[str, LLMProvider, PlanSource | None]] = [("primary", rt.provider, None)]
-    steps += [(f"fallback:{p.spec}", p, "fallback") for p in rt.fallbacks]
-    for index, (name, provider, forced_source) in enumerate(steps):
-        step_key = (
-            key if index == 0 else key.with_model(provider.spec, prompt_version_for(provider))
+
+    def generate(
+        step_key: PlanKey, provider: LLMProvider, variant: str, name: str, forced: PlanSource | None
+    ) -> Callable[[], Awaitable[PlanResult]]:
+        return lambda: _generate_step(rt, inputs, step_key, provider, variant, chain, name, forced)
+
+    steps = [Step("primary", generate(key, rt.provider, variant, "primary", None))]
+    if variant != "simplified":
+        simplified = generate(key, rt.provider, "simplified", "simplified_prompt", "fallback")
+        steps.append(
+            Step("simplified_prompt", simplified, when=after_error("primary", InvalidOutputError))
         )
-        try:
-            return await _generate_step(
-                rt, inputs, step_key, provider, variant, chain, name, forced_source
-            )
-        except InvalidOutputError as exc:
-            chain.failures.append((name, exc))
-            if index == 0 and variant != "simplified":
-                try:
-                    return await _generate_step(
-                        rt,
-                        inputs,
-                        step_key,
-                        provider,
-                        "simplified",
-                        chain,
-                        "simplified_prompt",
-                        "fallback",
-                    )
-                except GenerationError as inner:
-                    chain.failures.append(("simplified_prompt", inner))
-        except GenerationError as exc:
-            chain.failures.append((name, exc))
-    stale = await rt.store.cache_get(key_hash=key.key_hash, now=rt.now(), include_expired=True)
-    if stale is not None:
-        chain.path.append("stale_cache")
-        provenance = _provenance_from_entry(stale, "stale_cache", key)
-        provenance.path = [*chain.path]
-        return PlanResult(plan=stale.plan, provenance=provenance)
+    for provider in rt.fallbacks:
+        name = f"fallback:{provider.spec}"
+        step_key = key.with_model(provider.spec, prompt_version_for(provider))
+        steps.append(Step(name, generate(step_key, provider, variant, name, "fallback")))
+    steps.append(Step("stale_cache", lambda: _stale_answer(rt, key, chain)))
     if rt.offline is not None:
         offline_key = key.with_model(rt.offline.spec, prompt_version_for(rt.offline))
-        try:
-            return await _generate_step(
-                rt, inputs, offline_key, rt.offline, variant, chain, "offline", "offline"
-            )
-        except GenerationError as exc:
-            chain.failures.append(("offline", exc))
-    raise _chain_error(chain)
+        steps.append(
+            Step("offline", generate(offline_key, rt.offline, variant, "offline", "offline"))
+        )
+    result = await run_fallbacks(steps, recover=GenerationError)
+    if result.value is not None:
+        return result.value
+    raise _chain_error(result.failures)
 
 
-def _chain_error(chain: _Chain) -> GenerationError:
-    if len(chain.failures) == 1:
-        only = chain.failures[0][1]
+async def _stale_answer(rt: Runtime, key: PlanKey, chain: _Chain) -> PlanResult:
+    """The expired cache entry of the key, when there is one."""
+    stale = await rt.store.cache_get(key_hash=key.key_hash, now=rt.now(), include_expired=True)
+    if stale is None:
+        raise StepSkipped
+    chain.path.append("stale_cache")
+    provenance = _provenance_from_entry(stale, "stale_cache", key)
+    provenance.path = [*chain.path]
+    return PlanResult(plan=stale.plan, provenance=provenance)
+
+
+def _chain_error(failures: list[tuple[str, Exception]]) -> GenerationError:
+    if len(failures) == 1:
+        only = failures[0][1]
         if isinstance(only, GenerationError):
-            only.details.setdefault("path", [name for name, _ in chain.failures])
+            only.details.setdefault("path", [name for name, _ in failures])
             return only
-    steps = "; ".join(f"{name}: {error_type(exc)}" for name, exc in chain.failures)
-    last = chain.failures[-1][1] if chain.failures else None
+    steps = "; ".join(f"{name}: {error_type(exc)}" for name, exc in failures)
+    last = failures[-1][1] if failures else None
     message = f"plan generation failed after every fallback ({steps})"
     if last is not None:
         message += f"; last error: {last}"
-    return AllFallbacksFailedError(message, failures=chain.failures)
+    return AllFallbacksFailedError(message, failures=failures)
 
 
 async def _generate_step(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_st
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
 from lessonplan.prompts.tokens import prompt_hash
 from lessonplan.providers.base import LLMProvider
+from lessonplan.service.fallback import Step, run_fallbacks
 from lessonplan.service.plans import attempt_event
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import GenerationEvent
@@ -52,10 +54,6 @@ async def generate_stage(
         timeout=rt.settings.llm_timeout_seconds,
     )
     events: list[GenerationEvent] = []
-    steps: list[tuple[LLMProvider, str]] = [(rt.provider, "")]
-    steps += [(p, "fallback") for p in rt.fallbacks]
-    if rt.offline is not None:
-        steps.append((rt.offline, "offline"))
     policy = rt.settings.quality_policy
     model_cls = STAGE_MODELS[stage]
 
@@ -65,44 +63,32 @@ async def generate_stage(
         issues = check_stage(stage, value, plan, kit, content=content)
         return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
 
-    last_error: Exception | None = None
-    attempts = 0
-    try:
-        for provider, forced in steps:
-
-            def on_attempt(attempt: AttemptRecord, provider: LLMProvider = provider) -> None:
+    def attempt(provider: LLMProvider, forced: str) -> Callable[[], Awaitable[StageRecord]]:
+        async def run() -> StageRecord:
+            def on_attempt(record: AttemptRecord) -> None:
                 events.append(
                     attempt_event(
-                        rt, None, f"stage:{stage}", provider, attempt, can_do_id=descriptor.uid
+                        rt, None, f"stage:{stage}", provider, record, can_do_id=descriptor.uid
                     )
                 )
 
-            try:
-                async with rt.llm_limit:
-                    generated = await generate_structured(
-                        provider,
-                        request,
-                        model_cls,
-                        max_repairs=rt.settings.llm_max_repairs,
-                        retry=RetryPolicy.from_settings(rt.settings),
-                        on_attempt=on_attempt,
-                        validate_extra=validate_extra,
-                    )
-            except GenerationError as exc:
-                attempts += len(exc.details.get("attempts", []) or [])
-                last_error = exc
-                continue
-            except Exception as exc:  # a provider bug must not fail the other stages
-                log.exception("unexpected error generating the %s stage", stage)
-                last_error = exc
-                continue
+            async with rt.llm_limit:
+                generated = await generate_structured(
+                    provider,
+                    request,
+                    model_cls,
+                    max_repairs=rt.settings.llm_max_repairs,
+                    retry=RetryPolicy.from_settings(rt.settings),
+                    on_attempt=on_attempt,
+                    validate_extra=validate_extra,
+                )
             issues = check_stage(stage, generated.value, plan, kit, content=content)
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
-                last_error = QualityRejectedError(
-                    f"{stage} stage rejected by quality checks: {', '.join(codes)}"
+                raise QualityRejectedError(
+                    f"{stage} stage rejected by quality checks: {', '.join(codes)}",
+                    attempts=generated.attempts,
                 )
-                continue
             source = forced or ("offline" if provider.is_offline else "generated")
             if generated.repaired and not forced:
                 source = "repaired"
@@ -113,7 +99,7 @@ async def generate_stage(
                 model=provider.spec,
                 prompt_hash=prompt_hash(request),
                 prompt_version=STAGE_PROMPT_VERSION,
-                attempts=attempts + len(generated.attempts),
+                attempts=len(generated.attempts),
                 prompt_tokens=generated.usage.prompt_tokens,
                 completion_tokens=generated.usage.completion_tokens,
                 started_at=started_at,
@@ -121,13 +107,35 @@ async def generate_stage(
                 duration_ms=(time.perf_counter() - started) * 1000,
                 quality_issues=[i.model_dump() for i in issues],
             )
+
+        return run
+
+    steps = [Step("primary", attempt(rt.provider, ""))]
+    steps += [Step(f"fallback:{p.spec}", attempt(p, "fallback")) for p in rt.fallbacks]
+    if rt.offline is not None:
+        steps.append(Step("offline", attempt(rt.offline, "offline")))
+
+    def on_failure(name: str, exc: Exception) -> None:
+        if not isinstance(exc, GenerationError):  # a provider bug must not fail the other stages
+            log.error("unexpected error generating the %s stage (%s)", stage, name, exc_info=exc)
+
+    try:
+        result = await run_fallbacks(steps, recover=Exception, on_failure=on_failure)
+        earlier = sum(
+            len(exc.details.get("attempts", []) or [])
+            for _name, exc in result.failures
+            if isinstance(exc, GenerationError)
+        )
+        if result.value is not None:
+            return result.value.model_copy(update={"attempts": earlier + result.value.attempts})
+        last_error = result.last_error
         message = one_line(str(last_error)) if last_error else "no generator available"
         return StageRecord(
             status="failed",
             model=rt.provider.spec,
             prompt_hash=prompt_hash(request),
             prompt_version=STAGE_PROMPT_VERSION,
-            attempts=attempts,
+            attempts=earlier,
             started_at=started_at,
             finished_at=rt.now(),
             duration_ms=(time.perf_counter() - started) * 1000,

@@ -1,9 +1,11 @@
 """Pre-aggregated event figures: what ``stats`` reads instead of every event (pure functions).
 
-Each batch of events is folded into per-hour rows keyed by (operation, outcome, error type), plus
-quality-code counts and a latency histogram of generated plan answers. Hours make ``since`` exact: whole
-hours come from the rollups, the part of the first hour after ``since`` from the events
-themselves (an indexed range of at most one hour).
+Each batch of events is folded into per-hour rows keyed by (operation, outcome, error type),
+plus quality-code counts and a latency histogram of generated plan answers, and into the same
+rows under :data:`ALL_TIME` (a fixed hour in 1970): ``stats`` without ``since`` reads only those,
+a few dozen rows however many events there are. With ``since``, whole hours come from the hourly
+rows and the part of the first hour after ``since`` from the events themselves (an indexed range
+of at most one hour), so ``since`` is exact.
 
 The histogram uses log buckets 2 % wide from 0.01 ms: bucket ``b >= 1`` holds latencies in
 ``[0.01·1.02^(b-1), 0.01·1.02^b)`` ms, bucket 0 holds zero. Percentiles read from it are the
@@ -17,10 +19,12 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lessonplan.store.records import GenerationEvent
 
+# The "hour" of the all-time rows; no event is that old.
+ALL_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 LATENCY_BASE_MS = 0.01
 LATENCY_GROWTH = 1.02
 # The answers whose latency histogram is kept: plan answers that generated a plan (stats reports
@@ -83,26 +87,26 @@ class Rollup:
     codes: Counter[CodeKey] = field(default_factory=Counter)
     latencies: Counter[BucketKey] = field(default_factory=Counter)
 
-    def add_event(self, event: GenerationEvent) -> None:
-        hour = hour_of(event.at)
-        key = (hour, event.operation, event.outcome, event.error_type or "")
-        totals = self.groups.setdefault(key, Totals())
-        totals.add(
-            Totals(
-                events=1,
-                latency_ms=event.latency_ms,
-                prompt_tokens=event.prompt_tokens,
-                completion_tokens=event.completion_tokens,
-                cost_usd=event.cost_usd,
-                cost_saved_usd=event.cost_saved_usd,
-                quality_issue_count=event.quality_issue_count,
-            )
+    def add_event(self, event: GenerationEvent, *, all_time: bool = True) -> None:
+        """Fold one event into its hour and, with ``all_time``, into the all-time rows."""
+        totals = Totals(
+            events=1,
+            latency_ms=event.latency_ms,
+            prompt_tokens=event.prompt_tokens,
+            completion_tokens=event.completion_tokens,
+            cost_usd=event.cost_usd,
+            cost_saved_usd=event.cost_saved_usd,
+            quality_issue_count=event.quality_issue_count,
         )
-        if event.operation in QUALITY_OPERATIONS:
-            for code in event.quality_codes or []:
-                self.codes[(hour, event.operation, str(code))] += 1
-        if event.operation in HISTOGRAM_OPERATIONS and event.outcome in HISTOGRAM_OUTCOMES:
-            self.latencies[(hour, event.operation, event.outcome, bucket_of(event.latency_ms))] += 1
+        for hour in (hour_of(event.at), ALL_TIME) if all_time else (hour_of(event.at),):
+            key = (hour, event.operation, event.outcome, event.error_type or "")
+            self.groups.setdefault(key, Totals()).add(totals)
+            if event.operation in QUALITY_OPERATIONS:
+                for code in event.quality_codes or []:
+                    self.codes[(hour, event.operation, str(code))] += 1
+            if event.operation in HISTOGRAM_OPERATIONS and event.outcome in HISTOGRAM_OUTCOMES:
+                bucket = bucket_of(event.latency_ms)
+                self.latencies[(hour, event.operation, event.outcome, bucket)] += 1
 
     def merge(self, other: Rollup) -> None:
         for key, totals in other.groups.items():
@@ -111,10 +115,11 @@ class Rollup:
         self.latencies.update(other.latencies)
 
 
-def fold(events: Iterable[GenerationEvent]) -> Rollup:
+def fold(events: Iterable[GenerationEvent], *, all_time: bool = True) -> Rollup:
+    """The rows these events add: hourly and (with ``all_time``) all-time."""
     rollup = Rollup()
     for event in events:
-        rollup.add_event(event)
+        rollup.add_event(event, all_time=all_time)
     return rollup
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import ColumnElement, Table, and_, func, select
 
 from lessonplan.store import sql
 from lessonplan.store.records import GenerationEvent
 from lessonplan.store.repos.base import Repository
-from lessonplan.store.rollups import Rollup, Totals, fold, hour_of
+from lessonplan.store.rollups import ALL_TIME, Rollup, Totals, fold, hour_of
 
 _events = sql.events
 _groups = sql.event_rollups
@@ -37,6 +37,8 @@ EVENT_FIELDS = (
     "quality_issue_count",
     "quality_codes",
 )
+# Which rollup rows to read, as a condition on a table's ``hour`` column.
+HourFilter = Callable[[ColumnElement[datetime]], ColumnElement[bool]]
 _SUMS = (
     "events",
     "latency_ms",
@@ -107,30 +109,29 @@ class EventRepository(Repository):
         ]
 
     async def rollup(self, *, since: datetime | None = None) -> Rollup:
-        """Figures of every event from ``since`` on, read from the rollups (summed by the
-        database over hours), plus the events of the part hour after ``since``.
-        """
-        first_hour: datetime | None = None
+        """Figures of every event from ``since`` on: the all-time rows (``since=None``), or the
+        hourly rows from the first whole hour plus the events of the part hour before it."""
         partial = Rollup()
+        hours: HourFilter = _all_time
         if since is not None:
             first_hour = hour_of(since)
             if first_hour < since:
                 first_hour += timedelta(hours=1)
-                partial = fold(await self.in_range(since=since, until=first_hour))
+                partial = fold(await self.in_range(since=since, until=first_hour), all_time=False)
+            hours = _hours_from(first_hour)
         result = Rollup()
-        await self._read_groups(result, first_hour)
-        await self._read_codes(result, first_hour)
-        await self._read_latencies(result, first_hour)
+        await self._read_groups(result, hours)
+        await self._read_codes(result, hours)
+        await self._read_latencies(result, hours)
         result.merge(partial)
         return result
 
-    async def _read_groups(self, into: Rollup, first_hour: datetime | None) -> None:
+    async def _read_groups(self, into: Rollup, hours: HourFilter) -> None:
         t = _groups
         query = select(
             t.c.operation, t.c.outcome, t.c.error_type, *(func.sum(t.c[n]).label(n) for n in _SUMS)
         ).group_by(t.c.operation, t.c.outcome, t.c.error_type)
-        if first_hour is not None:
-            query = query.where(t.c.hour >= first_hour)
+        query = query.where(hours(t.c.hour))
         for row in (await self.conn.execute(query)).all():
             key = (_ANY_HOUR, row.operation, row.outcome, row.error_type)
             into.groups[key] = Totals(
@@ -143,23 +144,21 @@ class EventRepository(Repository):
                 quality_issue_count=int(row.quality_issue_count),
             )
 
-    async def _read_codes(self, into: Rollup, first_hour: datetime | None) -> None:
+    async def _read_codes(self, into: Rollup, hours: HourFilter) -> None:
         t = _codes
         query = select(t.c.operation, t.c.code, func.sum(t.c.events).label("n")).group_by(
             t.c.operation, t.c.code
         )
-        if first_hour is not None:
-            query = query.where(t.c.hour >= first_hour)
+        query = query.where(hours(t.c.hour))
         for row in (await self.conn.execute(query)).all():
             into.codes[(_ANY_HOUR, row.operation, row.code)] = int(row.n)
 
-    async def _read_latencies(self, into: Rollup, first_hour: datetime | None) -> None:
+    async def _read_latencies(self, into: Rollup, hours: HourFilter) -> None:
         t = _latencies
         query = select(
             t.c.operation, t.c.outcome, t.c.bucket, func.sum(t.c.events).label("n")
         ).group_by(t.c.operation, t.c.outcome, t.c.bucket)
-        if first_hour is not None:
-            query = query.where(t.c.hour >= first_hour)
+        query = query.where(hours(t.c.hour))
         counts: Counter[tuple[datetime, str, str, int]] = Counter()
         for row in (await self.conn.execute(query)).all():
             counts[(_ANY_HOUR, row.operation, row.outcome, int(row.bucket))] = int(row.n)
@@ -168,3 +167,14 @@ class EventRepository(Repository):
 
 # Summed rollups span many hours; they are keyed under one placeholder hour.
 _ANY_HOUR = datetime.min
+
+
+def _all_time(hour: ColumnElement[datetime]) -> ColumnElement[bool]:
+    return hour == ALL_TIME
+
+
+def _hours_from(first: datetime) -> HourFilter:
+    def condition(hour: ColumnElement[datetime]) -> ColumnElement[bool]:
+        return and_(hour >= first, hour != ALL_TIME)
+
+    return condition
