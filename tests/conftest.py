@@ -22,6 +22,9 @@ from sqlalchemy.engine import URL, make_url
 from lessonplan.store import Store
 
 PG_URL_ENV = "LESSONPLAN_TEST_PG_URL"
+# Connections one test's Store may open on the shared server (main pool + advisory-lock pool);
+# tests run one at a time, so the suite stays far below max_connections = 100.
+TEST_POOL = {"pool_size": 2, "max_overflow": 3, "lock_pool_max": 4}
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -96,7 +99,7 @@ async def sqlite_store(sqlite_url: str) -> AsyncIterator[Store]:
 
 @pytest.fixture
 async def pg_store(pg_url: str) -> AsyncIterator[Store]:
-    store = await Store.open(pg_url)
+    store = await Store.open(pg_url, **TEST_POOL)
     try:
         yield store
     finally:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url)
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=15, ge=0)
+    db_lock_pool_max: int = Field(default=20, ge=1)  # PostgreSQL advisory-lock connections
     llm: str = "offline"
     fallback_llms: str = ""
     offline_fallback: bool = False

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from lessonplan.cli.app import app
 from lessonplan.config import get_settings
 from lessonplan.store import GenerationEvent, Store
+from tests.conftest import TEST_POOL
 from tests.simserver_fixture import sim_openai_env, sim_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,6 +37,10 @@ def _env(db_url: str, sim: SimServerHandle, **extra: str) -> dict[str, str]:
         LESSONPLAN_LLM="openai:gpt-4o-mini",
         OPENAI_BASE_URL=sim.base_url,
         OPENAI_API_KEY="x",
+        # Bounded pools: the PostgreSQL server is shared with the rest of the suite.
+        LESSONPLAN_DB_POOL_SIZE="2",
+        LESSONPLAN_DB_MAX_OVERFLOW="3",
+        LESSONPLAN_DB_LOCK_POOL_MAX="4",
         **extra,
     )
     return env
@@ -83,7 +88,7 @@ def cli_env(tmp_path: Path, sim_openai_env: SimServerHandle, monkeypatch: pytest
 
 def stored_events(url: str) -> list[GenerationEvent]:
     async def read() -> list[GenerationEvent]:
-        store = await Store.open(url)
+        store = await Store.open(url, **TEST_POOL)
         try:
             return await store.list_events()
         finally:
@@ -233,7 +238,7 @@ def test_concurrent_cli_processes_store_one_event_per_upstream_call(
 ) -> None:
     """Several CLI processes at once on PostgreSQL, each closing while its last events are
     buffered: every upstream call the server saw is in the event log, and no more."""
-    env = _env(pg_url, sim_server, LESSONPLAN_DB_POOL_SIZE="2", LESSONPLAN_DB_MAX_OVERFLOW="2")
+    env = _env(pg_url, sim_server)
     subprocess.run(
         [sys.executable, "-m", "lessonplan.cli.app", "init"],
         env=env,

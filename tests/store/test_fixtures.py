@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from lessonplan.store import Store
+from tests.conftest import TEST_POOL
+
+from .samples import sample_key
 
 CONFTEST = Path(__file__).parent.parent / "conftest.py"
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
@@ -48,3 +55,19 @@ def test_unreachable_server_fails_in_ci(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "PostgreSQL tests must run in CI" in result.stdout
     assert "1 error" in result.stdout
+
+
+async def test_a_test_store_holds_few_connections_however_busy(pg_store: object) -> None:
+    """Twenty concurrent transactions and lock holders on the test store: the server never sees
+    more connections from this database than the bounded pools allow."""
+    assert isinstance(pg_store, Store)
+    limit = TEST_POOL["pool_size"] + TEST_POOL["max_overflow"] + TEST_POOL["lock_pool_max"]
+    seen: list[int] = []
+    count = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+
+    async def busy(i: int) -> None:
+        async with pg_store.plan_lock(sample_key(f"JF:{i % 6}")), pg_store.transaction() as tx:
+            seen.append(int((await tx.conn.execute(count)).scalar_one()))
+
+    await asyncio.gather(*(busy(i) for i in range(20)))
+    assert max(seen) <= limit

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from lessonplan.store import Store
+from tests.conftest import TEST_POOL
 
 from .samples import sample_key
 
@@ -38,7 +39,7 @@ async def _until_waiting(store: Store, count: int = 1) -> None:
 @pytest.fixture
 async def second_store(pg_url: str, pg_store: Store) -> AsyncIterator[Store]:
     """Another Store on the same database: another engine and pool, like another process."""
-    store = await Store.open(pg_url, migrate=False)
+    store = await Store.open(pg_url, migrate=False, **TEST_POOL)
     try:
         yield store
     finally:

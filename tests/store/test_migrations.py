@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from lessonplan.store import Store, create_engine, upgrade_to_head
 from lessonplan.store.engine import current_revision, head_revision, sqlite_path
 from lessonplan.store.tables import metadata
+from tests.conftest import TEST_POOL
 
 TABLES = {
     "descriptors",
@@ -109,7 +110,7 @@ async def test_blank_database_upgrades_to_full_schema_and_second_upgrade_is_noop
 
 async def test_store_open_creates_sqlite_directory(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'a' / 'b' / 'lp.db'}"
-    store = await Store.open(url)
+    store = await Store.open(url, **TEST_POOL)
     try:
         assert store.dialect == "sqlite"
         assert await store.ping()
@@ -121,7 +122,7 @@ async def test_store_open_creates_sqlite_directory(tmp_path: Path) -> None:
 
 async def test_open_without_migrate_leaves_database_blank(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
-    store = await Store.open(url, migrate=False)
+    store = await Store.open(url, migrate=False, **TEST_POOL)
     try:
         assert await current_revision(store.engine) is None
     finally:

@@ -16,6 +16,7 @@ from lessonplan.store import GenerationEvent, Store
 from lessonplan.store.engine import alembic_config
 from lessonplan.store.repos.events import EVENT_FIELDS
 from lessonplan.store.rollups import bucket_of, bucket_value, fold
+from tests.conftest import TEST_POOL
 
 from .samples import NOW
 
@@ -104,7 +105,7 @@ def _alembic(connection: Connection, verb: str, revision: str) -> None:
 
 
 async def test_migration_0004_folds_events_already_stored(db_url: str) -> None:
-    store = await Store.open(db_url)
+    store = await Store.open(db_url, **TEST_POOL)
     try:
         async with store.engine.begin() as conn:
             await conn.run_sync(_alembic, "downgrade", "0003")

@@ -74,6 +74,7 @@ class Runtime:
                 settings.database_url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
+                lock_pool_max=settings.db_lock_pool_max,
             )
             await seed_catalog(store)
         return cls(
