@@ -192,7 +192,11 @@ class StageRecord(BaseModel):
 
 
 class Lesson(BaseModel):
-    """A stored lesson version: the plan it was compiled from and its four stages."""
+    """A stored lesson version: the plan it was compiled from and its four stages.
+
+    ``profile_hash`` and ``kit_hash`` hash the *whole* profile and kit the lesson was compiled
+    for (its scope); the plan's lineage uses ``Lineage.profile_fingerprint`` instead.
+    """
 
     lesson_id: str
     version: int

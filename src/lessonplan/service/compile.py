@@ -32,13 +32,22 @@ class CompileResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def profile_hash(profile: LearnerProfile) -> str:
-    """The learner's whole profile: lessons are scoped to it (never served to another)."""
+def whole_profile_hash(profile: LearnerProfile) -> str:
+    """The hash of the learner's whole profile: lessons are scoped to it (``Lesson.profile_hash``).
+
+    Not the lineage's ``profile_fingerprint``, which covers only what the planner prompt carries.
+    """
     return fingerprint(profile.model_dump(mode="json", exclude_defaults=True))
 
 
-def kit_hash(kit: PrelessonKit) -> str:
+def whole_kit_hash(kit: PrelessonKit) -> str:
+    """The hash of the whole kit (``Lesson.kit_hash``), not the lineage's ``kit_fingerprint``."""
     return fingerprint(kit.model_dump(mode="json", exclude_defaults=True))
+
+
+# The old names.
+profile_hash = whole_profile_hash
+kit_hash = whole_kit_hash
 
 
 async def _emit(on_progress: ProgressCallback | None, step: str, data: dict[str, Any]) -> None:
@@ -194,8 +203,8 @@ async def _compile(
         lesson_id=None,
         can_do_id=descriptor.uid,
         learner_id=learner.learner_id,
-        profile_hash=profile_hash(learner),
-        kit_hash=kit_hash(lesson_kit),
+        profile_hash=whole_profile_hash(learner),
+        kit_hash=whole_kit_hash(lesson_kit),
         plan_version=plan_result.provenance.plan_version,
         plan=plan,
         plan_source=plan_result.source,
