@@ -10,9 +10,9 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from lessonplan.cli import render
-from lessonplan.cli.runner import fail, print_json, run
+from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
 from lessonplan.domain.lesson import STAGES
-from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.domain.models import LEVELS, LearnerProfile, PrelessonKit
 from lessonplan.errors import BadInputError, UnknownLessonError
 from lessonplan.inputs import load_catalog_file, load_kit, load_profile, read_json_file
 from lessonplan.service.runtime import Runtime
@@ -24,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 catalog_app = typer.Typer(help="The Can-Do descriptor catalog.", no_args_is_help=True)
 cache_app = typer.Typer(help="The plan cache.", no_args_is_help=True)
@@ -69,6 +70,15 @@ def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | No
     return loaded_profile, loaded_kit
 
 
+def _level(level: str | None) -> str | None:
+    """``--level``: A1…C2 (any case), or bad input."""
+    if level is None:
+        return None
+    if level.upper() not in LEVELS:
+        fail(f"unknown level {level!r}: use A1…C2", 2)
+    return level.upper()
+
+
 def _guard(fn: Any) -> Any:
     """Input-file errors raised before the runtime opens get the same one-line treatment."""
     try:
@@ -97,11 +107,10 @@ def catalog_list(
     database_url: DbOpt = None,
 ) -> None:
     """List the descriptors of the catalog."""
-    if level is not None and level.upper() not in ("A1", "A2", "B1", "B2", "C1", "C2"):
-        fail(f"unknown level {level!r}: use A1…C2", 2)
+    level = _level(level)
 
     async def body(rt: Runtime) -> None:
-        items = await rt.store.list_descriptors(level=level.upper() if level else None)
+        items = await rt.store.list_descriptors(level=level)
         if json_out:
             print_json([d.model_dump(mode="json") for d in items])
             return
@@ -553,8 +562,11 @@ def cache_invalidate(
     can_do_id: Annotated[str | None, typer.Argument()] = None, database_url: DbOpt = None
 ) -> None:
     """Drop cache entries (of one descriptor, or all)."""
+    from lessonplan.service.compile import resolve_descriptor
 
     async def body(rt: Runtime) -> None:
+        if can_do_id is not None:
+            await resolve_descriptor(rt, can_do_id)  # an unknown descriptor is bad input
         count = await rt.store.cache_invalidate(can_do_id=can_do_id)
         typer.echo(f"invalidated {count} entries" + (f" of {can_do_id}" if can_do_id else ""))
 
@@ -637,6 +649,7 @@ def precompile(
     """Warm the plan cache for every descriptor (of a level)."""
     from lessonplan.service.precompile import precompile as do_precompile
 
+    level = _level(level)
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:

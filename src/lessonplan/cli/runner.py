@@ -11,9 +11,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
+import click
 import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
 
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError, LessonplanError
@@ -31,7 +33,49 @@ def load_settings(**overrides: Any) -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigurationError(f"{name}: {message}") from exc
     updates = {k: v for k, v in overrides.items() if v is not None}
-    return base.model_copy(update=updates) if updates else base
+    if not updates:
+        return base
+    try:
+        # Validated like the environment (an unknown --prompt variant is bad input, exit 2).
+        return Settings.model_validate({**base.model_dump(), **updates})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "option"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"--{name.replace('_', '-')}: {message}") from exc
+
+
+class OneLineErrors(TyperGroup):
+    """The command group: a usage error (bad option value, unknown option, missing argument)
+    is one line on stderr and exit 2, like every other bad input, instead of a boxed panel."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "lessonplan"
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code or 0)
 
 
 def fail(message: str, code: int) -> NoReturn:
