@@ -13,7 +13,7 @@ from lessonplan.cli import render
 from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
 from lessonplan.domain.lesson import STAGES
 from lessonplan.domain.models import LEVELS, LearnerProfile, PrelessonKit
-from lessonplan.errors import BadInputError, UnknownLessonError
+from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
 from lessonplan.inputs import load_catalog_file, load_kit, load_profile, read_json_file
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.versions import version_json
@@ -684,16 +684,48 @@ def precompile(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    database_url: DbOpt = None,
 ) -> None:
-    """Run the HTTP API (uvicorn)."""
+    """Run the HTTP API (uvicorn). Without any API key configured it binds loopback only."""
     import os
     import tempfile
 
     import uvicorn
 
+    from lessonplan.api.security import is_loopback
+    from lessonplan.cli.runner import load_settings
+
+    try:
+        settings = load_settings(database_url=database_url)
+        ring = settings.key_ring()
+    except (LessonplanError, ValueError) as exc:
+        fail(str(exc), 2)
+    if not ring.configured:
+        if not is_loopback(host):
+            fail(
+                f"--host {host}: no API key is configured, so the API may only listen on "
+                "loopback (127.0.0.1 / ::1); set LESSONPLAN_API_KEYS and/or "
+                "LESSONPLAN_CLIENT_KEYS to serve other hosts",
+                2,
+            )
+        render.err_console.print(
+            f"no API key configured: serving loopback only ({host}); admin routes are closed",
+            markup=False,
+            highlight=False,
+        )
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        render.err_console.print(
+            f"warning: --workers {workers} on SQLite: single-flight is per process there "
+            "(identical concurrent misses in different workers each call the LLM); use "
+            "PostgreSQL for cross-process single-flight",
+            markup=False,
+            highlight=False,
+        )
+    if database_url:
+        os.environ["LESSONPLAN_DATABASE_URL"] = database_url  # the workers read the environment
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics here; /metrics aggregates them across workers.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lessonplan-metrics-")

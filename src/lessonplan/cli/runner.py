@@ -11,10 +11,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
-import click
 import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from typer._click import exceptions as click_errors  # typer vendors click; no public alias
 from typer.core import TyperGroup
 
 from lessonplan.config import Settings, get_settings
@@ -61,18 +61,18 @@ class OneLineErrors(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:
+        except click_errors.NoArgsIsHelpError as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.UsageError as exc:
+        except click_errors.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "lessonplan"
             message = " ".join(exc.format_message().split())
             typer.echo(f"error: {message} (see `{where} --help`)", err=True)
             sys.exit(2)
-        except click.ClickException as exc:
+        except click_errors.ClickException as exc:
             typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except typer.Abort:
             typer.echo("error: aborted", err=True)
             sys.exit(1)
         sys.exit(code or 0)
