@@ -101,8 +101,8 @@ async def test_provider_timeout_follows_the_error_tree(tmp_path: Path) -> None:
 
 async def test_upstream_error_text_never_reaches_the_client(
     tmp_path: Path,
-    sim_server: SimServerHandle,
-    caplog: pytest.LogCaptureFixture,  # noqa: F811
+    sim_server: SimServerHandle,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     secret = "sk-caller-secret-0123456789abcdef"
     provider = OpenAIProvider("sim-model", base_url=sim_server.base_url, api_key=secret)
