@@ -252,3 +252,12 @@ def test_scopes() -> None:
     assert ring.caller(CLIENT_KEY).is_bound is False  # type: ignore[union-attr]
     assert ring.caller(ADMIN_KEY).is_admin  # type: ignore[union-attr]
     assert ring.caller(ADMIN_KEY[:-1]) is None
+
+
+async def test_an_llm_without_its_api_key_fails_the_server_at_start(tmp_path: Path) -> None:
+    from lessonplan.errors import ConfigurationError
+
+    app = create_app(api_settings(tmp_path, llm="openai:gpt-4o"))
+    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
+        async with serve(app):
+            pass

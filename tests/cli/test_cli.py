@@ -340,3 +340,46 @@ def test_serve_warns_about_sqlite_workers_and_loopback(
     code, _, err = cli("serve", "--host", "0.0.0.0")
     assert code == 0 and "loopback" not in err, err
     assert started[1]["host"] == "0.0.0.0"
+
+
+def test_commands_that_do_not_generate_need_no_api_key(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LESSONPLAN_LLM", "openai:gpt-4o")
+    monkeypatch.setenv("LESSONPLAN_FALLBACK_LLMS", "anthropic:claude-haiku-4-5")
+    get_settings.cache_clear()
+    for args in (
+        ["init"],
+        ["catalog", "list"],
+        ["catalog", "show", "JF:105"],
+        ["lesson", "list"],
+        ["stats"],
+        ["cache", "stats"],
+        ["versions", "JF:105"],
+        ["prompt", "JF:105"],
+    ):
+        code, _, err = cli(*args)
+        assert code == 0, (args, err)
+    code, _, err = cli("plan", "JF:105")
+    assert code == 2 and "OPENAI_API_KEY is not set" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert count(db, "plan_versions") == 0
+
+
+def test_catalog_show_and_readable_tables(db: Path) -> None:
+    code, out, _ = cli("catalog", "show", "JF:105", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    listed = {d["uid"]: d for d in json.loads(cli("catalog", "list", "--json")[1])}
+    assert shown == listed["JF:105"] and shown["description_en"]
+    code, out, _ = cli("catalog", "show", "JF:105")
+    assert code == 0 and "description_en" in out and shown["description_en"][:30] in out
+    code, _, err = cli("catalog", "show", "NOPE:1")
+    assert code == 2 and "unknown Can-Do descriptor 'NOPE:1'" in err
+
+    code, out, _ = cli("precompile", "--level", "A1")
+    assert code == 0 and "precompiled" in out and "offline" in out
+    assert "{" not in out and "'" not in out  # a table, not a Python dict
+    code, out, _ = cli("cache", "stats")
+    assert code == 0 and "hit rate" in out and "entries" in out
+    assert "{" not in out

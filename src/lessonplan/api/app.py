@@ -26,6 +26,7 @@ from lessonplan.api.routes import admin, cando, learners, lessons, ops, plans
 from lessonplan.api.security import LoopbackOnly, get_caller
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError
+from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -43,6 +44,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             yield
             return
         opened = await Runtime.open(resolved)
+        try:
+            resolve_all([opened.provider, *opened.fallbacks, opened.offline])  # fail at start
+        except BaseException:
+            await opened.close()
+            raise
         app.state.runtime = opened
         try:
             yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -124,12 +125,39 @@ def catalog_list(
     run(body, database_url=database_url)
 
 
+@catalog_app.command("show")
+def catalog_show(
+    uid: Annotated[str, typer.Argument(help="The descriptor's uid, e.g. JF:105.")],
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Show one descriptor, every field."""
+    from lessonplan.service.compile import resolve_descriptor
+
+    async def body(rt: Runtime) -> None:
+        descriptor = await resolve_descriptor(rt, uid)
+        if json_out:
+            print_json(descriptor.model_dump(mode="json"))
+        else:
+            render.console.print(render.descriptor_table(descriptor))
+
+    run(body, database_url=database_url)
+
+
 @catalog_app.command("import")
 def catalog_import(
     file: Annotated[Path, typer.Argument(help="JSON list or CSV with a header row.")],
     database_url: DbOpt = None,
 ) -> None:
-    """Import descriptors (all-or-nothing; bad rows are named)."""
+    """Import descriptors (all-or-nothing; bad rows are named).
+
+    A .json file holds a list of descriptors (or {"descriptors": [...]}). A .csv file has a
+    header row naming its columns: uid and level (A1…C2) and description_en are required;
+    description_ja, primary_topic_en, primary_topic_ja, skill_domain, type, title_en,
+    title_ja and source are optional (``description`` and ``topic`` are accepted for
+    description_en and primary_topic_en). Empty cells are left unset; other columns are an
+    error. An existing uid is updated.
+    """
     descriptors = _guard(lambda: load_catalog_file(file))
 
     async def body(rt: Runtime) -> None:
@@ -199,7 +227,14 @@ def plan(
                 f"{issue['path']}: {issue['message']}"
             )
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
+    run(
+        body,
+        llm=llm,
+        needs_llm=True,
+        database_url=database_url,
+        prompt=prompt,
+        metalanguage=metalanguage,
+    )
 
 
 @app.command()
@@ -281,7 +316,14 @@ def compile(
         render.console.print(render.lesson_view(result.lesson))
         render.console.print(render.provenance_line(result.plan.provenance))
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
+    run(
+        body,
+        llm=llm,
+        needs_llm=True,
+        database_url=database_url,
+        prompt=prompt,
+        metalanguage=metalanguage,
+    )
 
 
 @lesson_app.command("list")
@@ -386,7 +428,7 @@ def regenerate(
             + (f" — {record.error}" if record.error else "")
         )
 
-    run(body, llm=llm, database_url=database_url)
+    run(body, llm=llm, needs_llm=True, database_url=database_url)
 
 
 def _lineage_body(
@@ -536,8 +578,7 @@ def cache_stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
         if json_out:
             print_json(data)
         else:
-            for k, v in data.items():
-                render.console.print(f"{k}: {v}")
+            render.console.print(render.figures_table("plan cache", data))
 
     run(body, database_url=database_url)
 
@@ -675,11 +716,19 @@ def precompile(
         if json_out:
             print_json(data)
         else:
-            render.console.print(data)
+            render.console.print(render.precompile_table(data))
         if report.failures:
             raise typer.Exit(1)
 
-    run(body, llm=llm, database_url=database_url)
+    run(body, llm=llm, needs_llm=True, database_url=database_url)
+
+
+async def _check_providers(settings: Any) -> None:
+    """Build (and close) every configured provider: a missing API key stops ``serve`` now."""
+    from lessonplan.providers.factory import make_provider
+
+    for spec in [settings.llm, *settings.fallback_llm_specs]:
+        await make_provider(spec, settings=settings).aclose()
 
 
 @app.command()
@@ -716,6 +765,10 @@ def serve(
             markup=False,
             highlight=False,
         )
+    try:
+        asyncio.run(_check_providers(settings))
+    except LessonplanError as exc:
+        fail(str(exc), exc.exit_code)
     if workers > 1 and settings.database_url.startswith("sqlite"):
         render.err_console.print(
             f"warning: --workers {workers} on SQLite: single-flight is per process there "

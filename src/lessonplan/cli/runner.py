@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError, LessonplanError
+from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
 
 T = TypeVar("T")
@@ -83,13 +84,25 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def run(body: Callable[[Runtime], Awaitable[T]], *, llm: str | None = None, **overrides: Any) -> T:
-    """Open a runtime, run ``body`` and close it; map errors to exit codes."""
+def run(
+    body: Callable[[Runtime], Awaitable[T]],
+    *,
+    llm: str | None = None,
+    needs_llm: bool = False,
+    **overrides: Any,
+) -> T:
+    """Open a runtime, run ``body`` and close it; map errors to exit codes.
+
+    Providers are built lazily: only a command that generates (``needs_llm``) builds them up
+    front, so a missing API key fails it at once, and never fails one that does not generate.
+    """
 
     async def main() -> T:
         settings = load_settings(**overrides)
         rt = await Runtime.open(settings, llm=llm)
         try:
+            if needs_llm:
+                resolve_all([rt.provider, *rt.fallbacks, rt.offline])
             return await body(rt)
         finally:
             await rt.close()
