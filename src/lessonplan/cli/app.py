@@ -80,6 +80,14 @@ def _level(level: str | None) -> str | None:
     return level.upper()
 
 
+def plan_of(data: Any) -> Any:
+    """The DomainPlan in ``data``: a plan itself, or an object holding it under ``plan`` (the
+    output of ``plan --json``, ``lesson show --json``, a version of ``versions --json``)."""
+    if isinstance(data, dict) and "lex_buckets" not in data and isinstance(data.get("plan"), dict):
+        return data["plan"]
+    return data
+
+
 def _guard(fn: Any) -> Any:
     """Input-file errors raised before the runtime opens get the same one-line treatment."""
     try:
@@ -534,7 +542,12 @@ def rollback(
 @app.command()
 def edit(
     can_do_id: str,
-    plan_file: Annotated[Path, typer.Argument(help="Edited DomainPlan JSON.")],
+    plan_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Edited DomainPlan JSON, or what `plan --json` / `lesson show --json` prints."
+        ),
+    ],
     profile: ProfileOpt = None,
     kit: KitOpt = None,
     learner: LearnerOpt = None,
@@ -546,7 +559,7 @@ def edit(
     """Store an edited plan as a new version (validated; uid, level and ids set by the system)."""
     from lessonplan.service.versions import manual_edit
 
-    data = _guard(lambda: read_json_file(plan_file, "plan"))
+    data = plan_of(_guard(lambda: read_json_file(plan_file, "plan")))
 
     async def action(rt: Runtime, lineage: Any, inputs: Any) -> None:
         new = await manual_edit(rt, lineage, inputs, data, note=note)
