@@ -19,7 +19,9 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import URL, make_url
 
+from lessonplan.config import get_settings
 from lessonplan.store import Store
+from tests.hermetic import GUARD, cleared_names
 
 PG_URL_ENV = "LESSONPLAN_TEST_PG_URL"
 # Connections one test's Store may open on the shared server (main pool + advisory-lock pool);
@@ -30,6 +32,30 @@ BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture (module- or session-scoped ones included) sees the environment."""
+    for name in cleared_names():
+        del os.environ[name]
+    get_settings.cache_clear()
+    GUARD.install()
+    config.add_cleanup(GUARD.uninstall)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts without LESSONPLAN_*/OPENAI_*/ANTHROPIC_* and fresh settings; a real
+    network call made during the test fails it even when the code under test swallowed it."""
+    for name in cleared_names():
+        monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    GUARD.take_violations()
+    yield
+    get_settings.cache_clear()
+    violations = GUARD.take_violations()
+    if violations:
+        pytest.fail("real network calls from a test: " + "; ".join(violations), pytrace=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

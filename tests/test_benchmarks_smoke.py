@@ -3,7 +3,9 @@
 Runs the benchmark as a subprocess (as a user would) and checks the JSON it writes: each
 workload object with each named figure as a number, and the relations that hold on any machine
 (counts, not timings). PostgreSQL figures may be ``null`` only when the run skipped PostgreSQL
-(unreachable server outside CI).
+(unreachable server outside CI). There is no time limit: a slow, loaded machine gets a slow
+pass, not a failure; the benchmark runs in its own process group, stopped as a whole afterwards,
+so no simulated server outlives the test.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.hermetic import clean_environ
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,22 +44,65 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _stop_group(proc: subprocess.Popen[str]) -> None:
+    """Terminate the benchmark's whole process group (simulated servers, stampede workers),
+    then reap the benchmark itself."""
+    for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member exists but is not ours to signal
+        return True
+    return True
+
+
+def run_quick_benchmark(out: Path) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """``python -m benchmarks --quick`` in its own process group, however long it takes (no
+    wall-clock limit on correctness). Whatever happens (a failure, an interrupted test run),
+    every process it spawned is stopped before this returns; the flag says whether any was
+    still running when the benchmark itself had exited."""
+    env = {
+        **clean_environ(),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)]
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    leftover = False
+    try:
+        stdout, stderr = proc.communicate()
+        leftover = _group_alive(proc.pid)
+    finally:
+        _stop_group(proc)
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), leftover
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench") / "quick.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc, leftover = run_quick_benchmark(out)
     assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
+    assert not leftover, "the benchmark exited but left processes running (simulated server?)"
     data: dict[str, Any] = json.loads(out.read_text())
     return data
 
@@ -99,3 +148,41 @@ def test_counts_hold_on_any_machine(report: dict[str, Any]) -> None:
 
     assert 0 < report["prompt_tokens"]["compact_over_full"] < 1
     assert report["memory"]["peak_rss_mb"] > 0
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting for a reaper."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"
+
+
+ORPHANING_PARENT = """
+import os, sys
+from benchmarks.simserver import SimConfig, start_subprocess
+server = start_subprocess(SimConfig())
+print(server.proc.pid, flush=True)
+os._exit(0)  # dies without stopping its simulated server
+"""
+
+
+def test_a_simulated_server_exits_with_the_process_that_started_it() -> None:
+    env = {**clean_environ(), "PYTHONPATH": str(REPO)}
+    parent = subprocess.run(
+        [sys.executable, "-c", ORPHANING_PARENT],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # the server inherits it: a pipe would keep run() waiting
+        text=True,
+        check=True,
+    )
+    pid = int(parent.stdout.split()[0])
+    deadline = time.monotonic() + 60  # a liveness bound, not a speed figure
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _running(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the simulated server outlived its parent")

@@ -33,3 +33,14 @@ async def test_compile_and_regenerate_through_the_package_namespace(tmp_path: Pa
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         lessonplan.nope  # noqa: B018
+
+
+def test_the_package_holds_no_benchmark_data() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    import lessonplan
+
+    assert importlib.util.find_spec("lessonplan.prompts.benchmark_profiles") is None
+    package = Path(lessonplan.__file__).parent
+    assert not [p for p in package.rglob("*.py") if "bench" in p.name]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+import time
+from typing import Any
 
 from benchmarks.simserver.config import SimConfig
 from benchmarks.simserver.server import READY, _bind, make_server
@@ -44,10 +48,28 @@ def parse_config(argv: list[str] | None = None) -> tuple[argparse.Namespace, Sim
     return args, SimConfig.model_validate(base.model_dump() | changes)
 
 
+def exit_with_parent(server: Any, interval: float = 0.5) -> threading.Thread:
+    """Stop ``server`` when the process that started this one is gone (killed, crashed): a
+    simulated server is never left behind by a benchmark or test that died."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not server.should_exit:
+            if os.getppid() != parent:
+                server.handle_exit(15, None)
+                return
+            time.sleep(interval)
+
+    thread = threading.Thread(target=watch, name="simserver-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> int:
     args, config = parse_config(argv)
     sock = _bind(args.host, args.port)
     server, _ = make_server(config)
+    exit_with_parent(server)
     print(f"{READY} http://{args.host}:{sock.getsockname()[1]}/v1", flush=True)
     try:
         server.run(sockets=[sock])

@@ -1,5 +1,8 @@
 """A simulated OpenAI-compatible chat completions server, with latency and fault injection.
 
+It also answers Anthropic's Messages API (``POST /v1/messages``: the forced tool's input is the
+answer) so the ``anthropic`` SDK can be tested the same way.
+
 It answers like an LLM that follows the planner and stage prompts: it parses the ``<data>``
 blocks of the last user message, finds the task from the requested schema name, and replies
 with the offline planner's JSON (or, in ``recorded`` mode, the recorded plans). Tokens are
@@ -49,6 +52,22 @@ def _encoding() -> Any:
 
 def count_tokens(text: str) -> int:
     return len(_encoding().encode_ordinary(text))
+
+
+def cut_to_tokens(text: str, limit: int) -> str:
+    """The first ``limit`` tokens of ``text`` (what a model emits before its budget runs out)."""
+    tokens = _encoding().encode_ordinary(text)
+    return str(_encoding().decode(tokens[:limit])) if len(tokens) > limit else text
+
+
+def budget_of(body: dict[str, Any], config: SimConfig) -> int | None:
+    """The completion budget of a request: its ``max_completion_tokens`` / ``max_tokens``, else
+    the configured server default."""
+    for name in ("max_completion_tokens", "max_tokens"):
+        value = body.get(name)
+        if isinstance(value, int) and value > 0:
+            return value
+    return config.default_max_tokens
 
 
 def _text(content: Any) -> str:
@@ -105,8 +124,38 @@ class Answerer:
         return json.dumps(self._planner.answer(task, inputs), ensure_ascii=False)
 
 
+def _apply_fault(content: str, fault: str | None) -> tuple[str, bool]:
+    """The answer as the fault shapes it, and whether it was cut at a token limit."""
+    if fault == "prose":
+        return PROSE, False
+    if fault == "missing_fields":
+        return _drop_fields(content), False
+    if fault == "truncated":
+        return content[: len(content) // 2], True
+    return content, False
+
+
+def _partial_tool_input(text: str) -> dict[str, Any]:
+    """What a tool call cut at max_tokens leaves: the fields streamed before the limit."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import json_repair
+
+        repaired = json_repair.loads(text)
+        return repaired if isinstance(repaired, dict) else {}
+    return data if isinstance(data, dict) else {}
+
+
 def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> Response:
     body = {"error": {"message": message, "type": kind, "param": None, "code": kind}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _anthropic_error(
+    status: int, message: str, kind: str, headers: dict[str, str] | None = None
+) -> Response:
+    body = {"type": "error", "error": {"type": kind, "message": message}}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -163,6 +212,11 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 return _error(429, "simulated rate limit", "rate_limit_exceeded", headers)
             if fault == "server_error":
                 return _error(500, "simulated server error", "server_error")
+            if fault == "unauthorized":  # as OpenAI does: the error quotes the key it was given
+                status = 401
+                given = request.headers.get("authorization", "").removeprefix("Bearer ")
+                message = f"Incorrect API key provided: {given}. You can find your API key at ..."
+                return _error(401, message, "invalid_api_key")
             if fault == "timeout" and not await _stall(request, cfg.timeout_seconds, stopping):
                 status = 499
                 return Response(status_code=499)
@@ -176,12 +230,10 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             except (LessonplanError, KeyError, ValueError, TypeError) as exc:
                 status = 400
                 return _error(400, f"cannot answer {task}: {exc}", "invalid_request_error")
-            if fault == "prose":
-                content = PROSE
-            elif fault == "missing_fields":
-                content = _drop_fields(content)
-            elif fault == "truncated":
-                content = content[: len(content) // 2]
+            content, cut = _apply_fault(content, fault)
+            budget = budget_of(body, cfg)
+            if budget is not None and count_tokens(content) > budget:
+                content, cut = cut_to_tokens(content, budget), True
             prompt_tokens = sum(count_tokens(_text(m.get("content"))) for m in messages)
             prompt_tokens += TOKENS_PER_MESSAGE * len(messages) + TOKENS_REPLY_PRIMING
             completion_tokens = count_tokens(content)
@@ -196,7 +248,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                         {
                             "index": 0,
                             "message": {"role": "assistant", "content": content},
-                            "finish_reason": "length" if fault == "truncated" else "stop",
+                            "finish_reason": "length" if cut else "stop",
                         }
                     ],
                     "usage": {
@@ -204,6 +256,78 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                         "completion_tokens": completion_tokens,
                         "total_tokens": prompt_tokens + completion_tokens,
                     },
+                }
+            )
+        finally:
+            state.end(status, prompt_tokens, completion_tokens)
+
+    @app.post("/v1/messages")
+    async def anthropic_messages(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _anthropic_error(400, "request body is not JSON", "invalid_request_error")
+        model = str(body.get("model") or "sim-model")
+        system = _text(body.get("system"))
+        messages = body.get("messages") or []
+        users = [_text(m.get("content")) for m in messages if m.get("role") == "user"]
+        tools = body.get("tools") or []
+        name = str(tools[0].get("name", "")) if tools else ""
+        task = SCHEMA_TASKS.get(name, "") or find_task({}, system)
+        fault = state.begin(task, model, body)
+        status, prompt_tokens, completion_tokens = 500, 0, 0
+        try:
+            delay = state.latency_for(task)
+            if delay:
+                await asyncio.sleep(delay)
+            cfg = state.config
+            if fault == "rate_limit":
+                status = 429
+                headers = {"retry-after": f"{cfg.retry_after_seconds:g}"}
+                return _anthropic_error(429, "simulated rate limit", "rate_limit_error", headers)
+            if fault == "server_error":
+                return _anthropic_error(500, "simulated server error", "api_error")
+            if fault == "timeout" and not await _stall(request, cfg.timeout_seconds, stopping):
+                status = 499
+                return Response(status_code=499)
+            if not task:
+                status = 400
+                return _anthropic_error(400, "no known tool schema", "invalid_request_error")
+            try:
+                content = answerer.answer(task, parse_data_blocks(users[-1] if users else ""), cfg)
+            except (LessonplanError, KeyError, ValueError, TypeError) as exc:
+                status = 400
+                return _anthropic_error(
+                    400, f"cannot answer {task}: {exc}", "invalid_request_error"
+                )
+            content, cut = _apply_fault(content, fault)
+            budget = budget_of(body, cfg)
+            if budget is not None and count_tokens(content) > budget:
+                content, cut = cut_to_tokens(content, budget), True
+            prompt_tokens = count_tokens(system) + sum(count_tokens(u) for u in users)
+            completion_tokens = count_tokens(content)
+            block: dict[str, Any]
+            if name and fault != "prose":
+                tool_input = _partial_tool_input(content) if cut else json.loads(content)
+                block = {
+                    "type": "tool_use",
+                    "id": f"toolu_sim_{uuid.uuid4().hex[:12]}",
+                    "name": name,
+                    "input": tool_input,
+                }
+            else:
+                block = {"type": "text", "text": content}
+            status = 200
+            return JSONResponse(
+                {
+                    "id": f"msg_sim_{uuid.uuid4().hex[:12]}",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": model,
+                    "content": [block],
+                    "stop_reason": "max_tokens" if cut else "tool_use" if name else "end_turn",
+                    "stop_sequence": None,
+                    "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
                 }
             )
         finally:

@@ -9,7 +9,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FaultKind = Literal["rate_limit", "server_error", "timeout", "prose", "missing_fields", "truncated"]
+FaultKind = Literal[
+    "rate_limit",
+    "server_error",
+    "timeout",
+    "prose",
+    "missing_fields",
+    "truncated",
+    "unauthorized",
+]
 FAULT_KINDS: tuple[str, ...] = (
     "rate_limit",
     "server_error",
@@ -17,7 +25,7 @@ FAULT_KINDS: tuple[str, ...] = (
     "prose",
     "missing_fields",
     "truncated",
-)
+)  # drawn at random; "unauthorized" (a 401 that echoes the caller's key) only when named
 SCRIPT_OK = "ok"
 RECENT_REQUESTS = 50
 
@@ -45,6 +53,11 @@ class SimConfig(BaseModel):
     timeout_seconds: float = Field(default=10.0, ge=0)
     mode: Literal["offline", "recorded"] = "offline"
     recorded_dir: str | None = None
+    # Truncation by budget, as a real model does: an answer longer than the request's
+    # max_tokens (or, when the request sets none, ``default_max_tokens``) is cut at that many
+    # tokens and ends with finish_reason "length" (OpenAI) / stop_reason "max_tokens"
+    # (Anthropic). ``None``: only the ``truncated`` fault cuts answers.
+    default_max_tokens: int | None = Field(default=None, ge=1)
 
 
 class SimState:

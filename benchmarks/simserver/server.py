@@ -35,6 +35,7 @@ class SimServerHandle:
         self.port = port
         self.root_url = f"http://{host}:{port}"
         self.base_url = f"{self.root_url}/v1"
+        self.anthropic_base_url = self.root_url  # the anthropic SDK adds /v1/messages itself
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         with httpx.Client(timeout=10.0) as client:

@@ -21,10 +21,10 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 
+from benchmarks.profiles import BENCHMARK_PROFILES
 from benchmarks.workloads.common import BenchContext, Figures, open_runtime, percentile, show
 from lessonplan import metrics
 from lessonplan.domain.models import DomainPlan
-from lessonplan.prompts.benchmark_profiles import BENCHMARK_PROFILES
 from lessonplan.service.plans import PlanInputs, get_plan, plan_key
 from lessonplan.store.records import GenerationEvent
 from lessonplan.store.tables import PlanCache

@@ -8,10 +8,10 @@ tokenizer (``prompts.tokens.count_request_tokens``: system + user + message fram
 
 from __future__ import annotations
 
+from benchmarks.profiles import BENCHMARK_PROFILES
 from benchmarks.workloads.common import BenchContext, Figures, show
 from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.planners.offline import load_catalog
-from lessonplan.prompts.benchmark_profiles import BENCHMARK_PROFILES
 from lessonplan.prompts.planner import build_planner_request
 from lessonplan.prompts.tokens import count_request_tokens
 

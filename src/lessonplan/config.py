@@ -14,9 +14,17 @@ import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lessonplan.access import (
+    MIN_API_KEY_LENGTH,
+    PLACEHOLDER_KEYS,
+    KeyConfigError,
+    KeyRing,
+    parse_admin_keys,
+    parse_client_keys,
+)
+
 QualityPolicy = Literal["warn", "repair", "reject"]
-MIN_API_KEY_LENGTH = 12
-PLACEHOLDER_KEYS = {"changeme", "changethis", "secret", "password", "apikey", "api-key", "admin"}
+__all__ = ["MIN_API_KEY_LENGTH", "PLACEHOLDER_KEYS", "Settings", "get_settings"]
 PromptVariant = Literal["compact", "full"]
 
 
@@ -39,7 +47,9 @@ class Settings(BaseSettings):
     cache_purge_grace_hours: float = Field(default=24.0 * 7, ge=0)
     quality_policy: QualityPolicy = "warn"
     prompt: PromptVariant = "compact"
-    api_keys: str = ""
+    api_keys: str = ""  # admin keys (see lessonplan.access)
+    client_keys: str = ""  # KEY=SCOPE entries
+    client_keys_file: Path | None = None
     metalanguage: str = "en"
 
     # LLM call policy
@@ -70,14 +80,28 @@ class Settings(BaseSettings):
     @classmethod
     def _no_placeholder_keys(cls, value: str) -> str:
         """Admin keys guard rollback and cache deletion: refuse placeholders and short keys."""
-        for key in (k.strip() for k in value.split(",") if k.strip()):
-            if key.lower() in PLACEHOLDER_KEYS or len(key) < MIN_API_KEY_LENGTH:
-                raise ValueError(
-                    f"a placeholder or a key shorter than "
-                    f"{MIN_API_KEY_LENGTH} characters; use random keys "
-                    "(e.g. `openssl rand -hex 24`)"
-                )
+        try:
+            parse_admin_keys(value)
+        except KeyConfigError as exc:
+            raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("client_keys")
+    @classmethod
+    def _client_keys_parse(cls, value: str) -> str:
+        try:
+            parse_client_keys(value)
+        except KeyConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    def key_ring(self) -> KeyRing:
+        """Every configured key (admin and client), as digests. Raises ``KeyConfigError``."""
+        return KeyRing.from_config(
+            admin_keys=self.api_keys,
+            client_keys=self.client_keys,
+            client_keys_file=self.client_keys_file,
+        )
 
     @property
     def fallback_llm_specs(self) -> list[str]:

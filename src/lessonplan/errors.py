@@ -16,6 +16,8 @@
         │   ├── ProviderUnavailableError    5xx, connection refused or reset          (retried)
         │   └── ProviderBadRequestError     4xx other than 429: never retried
         ├── InvalidOutputError      the answer was not valid JSON for the schema after every repair
+        │   └── TruncatedOutputError    the answer stopped at the token limit (finish_reason
+        │                               "length", stop_reason "max_tokens"): never accepted
         ├── QualityRejectedError    the plan failed quality checks under the ``reject`` policy
         └── AllFallbacksFailedError every step of the fallback chain failed; holds each failure
     StoreError                      runtime failure of the database (CLI exit 1)
@@ -114,6 +116,27 @@ class ProviderBadRequestError(ProviderError):
 
 class InvalidOutputError(GenerationError):
     code = "invalid_output"
+
+
+class TruncatedOutputError(InvalidOutputError):
+    """The provider cut the answer at its token limit. Raised by the provider with the cut
+    ``completion`` attached; the generation loop retries with a larger ``max_tokens`` (as a
+    repair), and raises it again when every attempt was cut. A cut answer is never parsed, so
+    a JSON repair cannot turn half a plan into a valid-looking one."""
+
+    code = "truncated_output"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        completion: Any = None,
+        max_tokens: int | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+        self.completion = completion
+        self.max_tokens = max_tokens
 
 
 class QualityRejectedError(GenerationError):

@@ -1,5 +1,6 @@
-"""Fixtures for the HTTP API tests: settings on a temporary SQLite file, an app whose lifespan
-runs, and an ``httpx.AsyncClient`` speaking ASGI to it in-process."""
+"""Fixtures for the HTTP API tests: settings on a temporary SQLite file (admin and client keys
+configured), an app whose lifespan runs, and an ``httpx.AsyncClient`` speaking ASGI to it
+in-process with a client key."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from lessonplan.api.app import create_app
 from lessonplan.config import Settings
 from lessonplan.service.runtime import Runtime
 
-from .helpers import ADMIN_KEY, OTHER_KEY, api_settings, serve
+from .helpers import ADMIN_KEY, CLIENT_KEY, CLIENT_KEYS, OTHER_KEY, api_settings, serve
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return api_settings(tmp_path, api_keys=f"{OTHER_KEY},{ADMIN_KEY}")
+    return api_settings(tmp_path, api_keys=f"{OTHER_KEY},{ADMIN_KEY}", client_keys=CLIENT_KEYS)
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def app(settings: Settings) -> FastAPI:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with serve(app) as client:
+    """A client of the product backend: every request carries an unbound client key unless
+    it sends its own (``admin()``, ``NO_KEY``)."""
+    async with serve(app, headers={"X-API-Key": CLIENT_KEY}) as client:
         yield client
 
 

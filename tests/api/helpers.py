@@ -16,6 +16,9 @@ from lessonplan.config import Settings
 
 ADMIN_KEY = "test-admin-key-7f3a9c1e5b"
 OTHER_KEY = "test-other-key-0d2b4f6a8c"
+CLIENT_KEY = "test-client-key-every-learner-5e1"  # unbound: reaches every learner
+MARIA_KEY = "test-client-key-maria-only-9b27"  # bound to maria and the acme/ tenant
+CLIENT_KEYS = f"{CLIENT_KEY}=*, {MARIA_KEY}=maria|acme/*"
 CAN_DO = "JF:105"
 API = "/api/v1"
 
@@ -44,16 +47,23 @@ def api_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 
 @asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def serve(
+    app: FastAPI, *, headers: dict[str, str] | None = None, client_host: str = "127.0.0.1"
+) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan around an in-process client, as a server would."""
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        transport = httpx.ASGITransport(app=app, client=(client_host, 51000))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers=headers
+        ) as client:
             yield client
 
 
 def admin(key: str = ADMIN_KEY) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+NO_KEY = {"X-API-Key": ""}  # overrides the test client's default key: the request has none
 
 
 def parse_sse(text: str) -> list[tuple[str, Any]]:

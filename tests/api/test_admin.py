@@ -17,7 +17,10 @@ from .helpers import (
     ADMIN_KEY,
     API,
     CAN_DO,
+    CLIENT_KEY,
     KIT,
+    MARIA_KEY,
+    NO_KEY,
     OTHER_KEY,
     PROFILE,
     admin,
@@ -38,15 +41,23 @@ def test_key_comparison() -> None:
 
 
 async def test_admin_route_without_key_is_401(client: httpx.AsyncClient) -> None:
-    response = await client.delete(CACHE)
+    response = await client.delete(CACHE, headers=NO_KEY)
     assert_problem(response, 401, "missing_api_key")
     assert response.headers["www-authenticate"] == "Bearer"
-    not_bearer = await client.delete(CACHE, headers={"Authorization": f"Basic {ADMIN_KEY}"})
+    not_bearer = await client.delete(
+        CACHE, headers={**NO_KEY, "Authorization": f"Basic {ADMIN_KEY}"}
+    )
     assert_problem(not_bearer, 401, "missing_api_key")
     unreadable_beside_a_good_key = await client.delete(
         CACHE, headers={"Authorization": "garbage", "X-API-Key": ADMIN_KEY}
     )
     assert_problem(unreadable_beside_a_good_key, 401, "missing_api_key")
+
+
+async def test_client_key_on_an_admin_route_is_403(client: httpx.AsyncClient) -> None:
+    for key in (CLIENT_KEY, MARIA_KEY):
+        response = await client.delete(CACHE, headers={"X-API-Key": key})
+        assert_problem(response, 403, "admin_required")
 
 
 async def test_admin_route_with_wrong_key_is_403(client: httpx.AsyncClient) -> None:
@@ -91,8 +102,10 @@ async def test_delete_cache_then_plan_is_generated_again(client: httpx.AsyncClie
     plan = f"{API}/cando/{CAN_DO}/plan"
     assert (await client.post(plan, json={})).json()["source"] == "offline"
     assert (await client.post(plan, json={})).json()["source"] == "cache"
-    scoped = await client.delete(CACHE, params={"can_do_id": "JF:1"}, headers=admin())
-    assert scoped.json() == {"deleted": 0, "can_do_id": "JF:1"}
+    scoped = await client.delete(CACHE, params={"can_do_id": "JF:106"}, headers=admin())
+    assert scoped.json() == {"deleted": 0, "can_do_id": "JF:106"}
+    unknown = await client.delete(CACHE, params={"can_do_id": "NOPE:1"}, headers=admin())
+    assert_problem(unknown, 404, "unknown_descriptor")
     deleted = await client.delete(CACHE, params={"can_do_id": CAN_DO}, headers=admin())
     assert deleted.json() == {"deleted": 1, "can_do_id": CAN_DO}
     assert (await client.post(plan, json={})).json()["source"] == "offline"
@@ -118,7 +131,8 @@ async def test_versions_diff_rollback_and_manual_edit(client: httpx.AsyncClient)
     edited["communicative_function_en"] = "ask for medicine at a pharmacy, politely"
     edited["cultural_themes_en"] = [*v1_plan["cultural_themes_en"][:-1], "pharmacy etiquette"]
     edit_url = f"{API}/plans/{CAN_DO}/versions"
-    assert_problem(await client.post(edit_url, json={**who, "plan": edited}), 401)
+    assert_problem(await client.post(edit_url, json={**who, "plan": edited}, headers=NO_KEY), 401)
+    assert_problem(await client.post(edit_url, json={**who, "plan": edited}), 403, "admin_required")
     made = await client.post(
         edit_url, json={**who, "plan": edited, "note": "teacher edit"}, headers=admin()
     )
@@ -140,7 +154,10 @@ async def test_versions_diff_rollback_and_manual_edit(client: httpx.AsyncClient)
     assert "/communicative_function_en" in paths
 
     rollback_url = f"{API}/plans/{CAN_DO}/rollback"
-    assert_problem(await client.post(rollback_url, json={**who, "version": 1}), 401)
+    assert_problem(await client.post(rollback_url, json={**who, "version": 1}, headers=NO_KEY), 401)
+    assert_problem(
+        await client.post(rollback_url, json={**who, "version": 1}), 403, "admin_required"
+    )
     rolled = await client.post(rollback_url, json={**who, "version": 1}, headers=admin())
     assert rolled.status_code == 201, rolled.text
     assert rolled.json()["version"] == 3

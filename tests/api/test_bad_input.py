@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import httpx
 import pytest
 
 from lessonplan.api.app import create_app
+from lessonplan.domain.models import KIT_MAX_WORDS
 
-from .helpers import API, CAN_DO, PROFILE, api_settings, assert_problem, serve
+from .helpers import ADMIN_KEY, API, CAN_DO, PROFILE, api_settings, assert_problem, serve
 
 COMPILE = f"{API}/cando/{CAN_DO}/compile"
 
@@ -142,3 +144,77 @@ async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) 
 async def test_bad_query_values_are_422(client: httpx.AsyncClient, params: dict[str, str]) -> None:
     response = await client.get(f"{API}/lessons/L-x", params=params)
     assert_problem(response, 422, "invalid_request")
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("route", ["compile", "plan"])
+async def test_deeply_nested_json_is_422_not_a_500(client: httpx.AsyncClient, route: str) -> None:
+    for body in (
+        '{"profile": {"learner_id": "deep", "learning_goals": ' + _nested(500) + "}}",
+        '{"kit": ' + "{" + '"a": {' * 499 + "}" * 500 + "}",
+        _nested(5000),
+    ):
+        response = await client.post(
+            f"{API}/cando/{CAN_DO}/{route}",
+            content=body.encode(),
+            headers={"content-type": "application/json"},
+        )
+        assert_problem(response, 422, "invalid_request")
+    still_fine = await client.post(f"{API}/cando/{CAN_DO}/plan", json={})
+    assert still_fine.status_code == 200
+
+
+async def test_deep_plan_edit_is_422(client: httpx.AsyncClient) -> None:
+    body = '{"plan": {"uid": ' + _nested(500) + "}, " + '"version": 1}'
+    response = await client.post(
+        f"{API}/plans/{CAN_DO}/versions",
+        content=body.encode(),
+        headers={"content-type": "application/json", "X-API-Key": ADMIN_KEY},
+    )
+    problem = assert_problem(response, 422, "invalid_request")
+    assert "nested deeper" in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {**PROFILE, "learning_goals": ["ok", "\udc80"]},
+        {**PROFILE, "previous_knowledge": "bad \ud800 text"},
+        {**PROFILE, "usage_context": {"formality_contexts": {"\udc80": "polite"}}},
+        {**PROFILE, "learner_id": "x\udc80"},
+    ],
+    ids=["goal", "free-text", "key", "learner-id"],
+)
+async def test_lone_surrogate_in_profile_text_is_422(
+    client: httpx.AsyncClient, profile: dict[str, object]
+) -> None:
+    # json.dumps escapes the lone surrogate as \udc80: valid JSON, invalid Unicode text
+    content = json.dumps({"profile": profile}).encode()
+    for path in (COMPILE, f"{API}/cando/{CAN_DO}/plan"):
+        response = await client.post(
+            path, content=content, headers={"content-type": "application/json"}
+        )
+        problem = assert_problem(response, 422, "invalid_request")
+        assert "surrogate" in json.dumps(problem["errors"]), problem
+    if profile["learner_id"] == PROFILE["learner_id"]:
+        stored = await client.put(
+            f"{API}/learners/{PROFILE['learner_id']}/profile",
+            content=json.dumps(profile).encode(),
+            headers={"content-type": "application/json"},
+        )
+        assert_problem(stored, 422, "invalid_request")
+
+
+async def test_kit_over_its_cap_is_422_naming_the_cap(client: httpx.AsyncClient) -> None:
+    words = [{"surface": f"語{i}"} for i in range(2_000)]
+    response = await client.post(
+        f"{API}/cando/{CAN_DO}/plan",
+        json={"kit": {"words": words, "requirements": {"min_words": 2_000}}},
+    )
+    problem = assert_problem(response, 422, "invalid_request")
+    messages = {e["field"]: e["message"] for e in problem["errors"]}
+    assert f"at most {KIT_MAX_WORDS}" in messages["body.kit.words"], messages
+    assert str(KIT_MAX_WORDS) in messages["body.kit.requirements.min_words"], messages

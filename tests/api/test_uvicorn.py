@@ -12,6 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+import lessonplan
+from tests.hermetic import clean_environ
+
 from .helpers import API, CAN_DO, PROFILE
 
 pytestmark = pytest.mark.slow
@@ -40,11 +43,19 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LESSONPLAN_")}
+    env = clean_environ()
+    # cwd is tmp_path: the sources under test must be on an absolute path
+    env["PYTHONPATH"] = os.pathsep.join(
+        [
+            str(Path(lessonplan.__file__).resolve().parents[1]),
+            *filter(None, [env.get("PYTHONPATH")]),
+        ]
+    )
     env.update(
         LESSONPLAN_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'served.db'}",
         LESSONPLAN_LLM="offline",
         LESSONPLAN_API_KEYS="served-key-4b9e2c",
+        LESSONPLAN_CLIENT_KEYS="served-client-every-1f=*, served-client-maria-2e=maria",
     )
     log = tmp_path / "uvicorn.log"
     command = [
@@ -68,12 +79,41 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
     ):
         try:
             _wait_healthy(base, proc, log)
-            with httpx.Client(base_url=base, timeout=60) as client:
+            backend = {"X-API-Key": "served-client-every-1f"}
+            maria = {"Authorization": "Bearer served-client-maria-2e"}
+            with httpx.Client(base_url=base, timeout=60, headers=backend) as client:
                 compiled = client.post(f"{API}/cando/{CAN_DO}/compile", json={"profile": PROFILE})
                 assert compiled.status_code == 200, compiled.text
                 lesson = compiled.json()["lesson"]
                 got = client.get(f"{API}/lessons/{lesson['lesson_id']}")
                 assert got.json() == lesson
+                assert client.get(f"{API}/lessons/{lesson['lesson_id']}", headers=maria).json() == (
+                    lesson
+                )
+                ken = client.post(
+                    f"{API}/cando/{CAN_DO}/compile",
+                    json={"profile": {**PROFILE, "learner_id": "ken"}},
+                )
+                ken_id = ken.json()["lesson"]["lesson_id"]
+                hidden = client.get(f"{API}/lessons/{ken_id}", headers=maria)
+                assert hidden.status_code == 404, hidden.text
+                assert hidden.json()["code"] == "unknown_lesson"
+                anonymous = client.get(f"{API}/stats", headers={"X-API-Key": ""})
+                assert anonymous.status_code == 401, anonymous.text
+                assert client.get("/healthz", headers={"X-API-Key": ""}).status_code == 200
+
+                # deep JSON is a 422, and the same keep-alive connection serves the next request
+                deep = '{"profile": {"learner_id": "d", "learning_goals": ' + "[" * 500
+                deep += "]" * 500 + "}}"
+                refused = client.post(
+                    f"{API}/cando/{CAN_DO}/plan",
+                    content=deep.encode(),
+                    headers={"content-type": "application/json"},
+                )
+                assert refused.status_code == 422, refused.text
+                after = client.post(f"{API}/cando/{CAN_DO}/plan", json={})
+                assert after.status_code == 200, after.text
+                assert after.extensions["network_stream"] is refused.extensions["network_stream"]
                 with client.stream(
                     "POST", f"{API}/cando/{CAN_DO}/compile/stream", json={}
                 ) as stream:
@@ -91,7 +131,7 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
                 proc.kill()
                 proc.wait(timeout=5)
     text = log.read_text()
-    assert "served-key" not in text
+    assert "served-key" not in text and "served-client" not in text
     assert "Application startup complete" in text
     assert "Application shutdown complete" in text, text
     assert "Traceback" not in text, text

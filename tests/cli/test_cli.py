@@ -267,3 +267,119 @@ def test_lesson_list_filters_by_learner(db: Path) -> None:
         (mine["lesson_id"], "JF:105", "complete")
     ]
     assert len(json.loads(cli("lesson", "list", "--json")[1])) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["plan", "JF:105", "--prompt", "tiny"], "--prompt: Input should be 'compact' or 'full'"),
+        (["compile", "JF:105", "--prompt", "tiny"], "--prompt"),
+        (["serve", "--port", "99999"], "'--port': Input should be less than or equal to 65535"),
+        (["serve", "--port", "http"], "'--port'"),
+        (["serve", "--host", "0.0.0.0"], "no API key is configured"),
+        (["precompile", "--level", "Q9"], "unknown level 'Q9'"),
+        (["precompile", "--concurrency", "0"], "'--concurrency'"),
+        (["cache", "invalidate", "NOPE:1"], "unknown Can-Do descriptor 'NOPE:1'"),
+        (["plan", "JF:105", "--bogus"], "No such option: --bogus"),
+        (["regenerate", "L-1"], "Missing option '--stage'"),
+    ],
+)
+def test_more_bad_input_exits_2_with_one_line(db: Path, args: list[str], message: str) -> None:
+    code, out, err = cli(*args)
+    assert code == 2, (code, out, err)
+    assert err.startswith("error: ") and message in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err + out
+
+
+def _write(tmp_path: Path, name: str, data: object) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")  # "\udc80" is written as its escape
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {"learner_id": "x", "learning_goals": ["\udc80"]},
+        {"learner_id": "x", "usage_context": {"scenario_details": ["a\ud800b"]}},
+        {"learner_id": "x", "previous_knowledge": "nul \x00 here"},
+    ],
+)
+def test_unencodable_profile_text_exits_2(db: Path, tmp_path: Path, profile: object) -> None:
+    path = _write(tmp_path, "profile.json", profile)
+    for command in (["plan", "JF:105"], ["compile", "JF:105"], ["learner", "save"]):
+        args = [*command, "--profile", path] if command[0] != "learner" else [*command, path]
+        code, out, err = cli(*args)
+        assert code == 2, (args, err)
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
+        assert "Traceback" not in err + out
+
+
+def test_a_kit_over_its_cap_exits_2_naming_the_cap(db: Path, tmp_path: Path) -> None:
+    words = [{"surface": f"語{i}"} for i in range(10_000)]
+    kit = _write(tmp_path, "kit.json", {"words": words, "requirements": {"min_words": 10_000}})
+    code, _, err = cli("plan", "JF:105", "--kit", kit)
+    assert code == 2 and "at most 50 items" in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_warns_about_sqlite_workers_and_loopback(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(kw))
+    code, _, err = cli("serve", "--workers", "2")
+    assert code == 0, err
+    assert "single-flight is per process" in err and "loopback only" in err
+    assert started[0]["host"] == "127.0.0.1" and started[0]["workers"] == 2
+    monkeypatch.setenv("LESSONPLAN_API_KEYS", "serve-admin-key-123456")
+    get_settings.cache_clear()
+    code, _, err = cli("serve", "--host", "0.0.0.0")
+    assert code == 0 and "loopback" not in err, err
+    assert started[1]["host"] == "0.0.0.0"
+
+
+def test_commands_that_do_not_generate_need_no_api_key(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LESSONPLAN_LLM", "openai:gpt-4o")
+    monkeypatch.setenv("LESSONPLAN_FALLBACK_LLMS", "anthropic:claude-haiku-4-5")
+    get_settings.cache_clear()
+    for args in (
+        ["init"],
+        ["catalog", "list"],
+        ["catalog", "show", "JF:105"],
+        ["lesson", "list"],
+        ["stats"],
+        ["cache", "stats"],
+        ["versions", "JF:105"],
+        ["prompt", "JF:105"],
+    ):
+        code, _, err = cli(*args)
+        assert code == 0, (args, err)
+    code, _, err = cli("plan", "JF:105")
+    assert code == 2 and "OPENAI_API_KEY is not set" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert count(db, "plan_versions") == 0
+
+
+def test_catalog_show_and_readable_tables(db: Path) -> None:
+    code, out, _ = cli("catalog", "show", "JF:105", "--json")
+    assert code == 0
+    shown = json.loads(out)
+    listed = {d["uid"]: d for d in json.loads(cli("catalog", "list", "--json")[1])}
+    assert shown == listed["JF:105"] and shown["description_en"]
+    code, out, _ = cli("catalog", "show", "JF:105")
+    assert code == 0 and "description_en" in out and shown["description_en"][:30] in out
+    code, _, err = cli("catalog", "show", "NOPE:1")
+    assert code == 2 and "unknown Can-Do descriptor 'NOPE:1'" in err
+
+    code, out, _ = cli("precompile", "--level", "A1")
+    assert code == 0 and "precompiled" in out and "offline" in out
+    assert "{" not in out and "'" not in out  # a table, not a Python dict
+    code, out, _ = cli("cache", "stats")
+    assert code == 0 and "hit rate" in out and "entries" in out
+    assert "{" not in out

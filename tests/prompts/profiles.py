@@ -1,8 +1,7 @@
-"""The benchmark profile set, re-exported for tests (the data lives in the package so that
-``benchmarks`` can import it without the tests)."""
+"""The benchmark profile set, re-exported for tests (data in ``benchmarks/data``)."""
 
 from __future__ import annotations
 
-from lessonplan.prompts.benchmark_profiles import BENCHMARK_PROFILES
+from benchmarks.profiles import BENCHMARK_PROFILES
 
 __all__ = ["BENCHMARK_PROFILES"]

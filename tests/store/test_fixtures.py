@@ -29,6 +29,11 @@ def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_pg.py").write_text("async def test_uses_pg(pg_url):\n    pass\n")
     environ = {k: v for k, v in os.environ.items() if k != "CI"}
     environ.update({"LESSONPLAN_TEST_PG_URL": UNREACHABLE, **env})
+    # the copied conftest imports tests.hermetic; cwd is tmp_path, so absolute paths only
+    repo = CONFTEST.parents[1]
+    environ["PYTHONPATH"] = os.pathsep.join(
+        [str(repo), str(repo / "src"), *filter(None, [environ.get("PYTHONPATH")])]
+    )
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(tmp_path)],
         cwd=tmp_path,

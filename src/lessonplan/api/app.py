@@ -1,5 +1,9 @@
 """The FastAPI app factory: ``uvicorn lessonplan.api.app:create_app --factory``.
 
+Every ``/api/v1`` route depends on :func:`~lessonplan.api.security.get_caller` (API keys, when
+any is configured); ``/healthz`` and ``/metrics`` stay at the root, outside it. With no key
+configured the app answers loopback clients only.
+
 Each process (each uvicorn worker) builds its own app and opens one :class:`Runtime` in the
 lifespan, closed at shutdown. Tests pass a runtime of their own (the app then neither opens
 nor closes it) or settings pointing at a temporary database.
@@ -19,7 +23,10 @@ from lessonplan.api.deps import single_query_values
 from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
 from lessonplan.api.middleware import BodySizeLimit
 from lessonplan.api.routes import admin, cando, learners, lessons, ops, plans
+from lessonplan.api.security import LoopbackOnly, get_caller
 from lessonplan.config import Settings, get_settings
+from lessonplan.errors import ConfigurationError
+from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
 
 API_PREFIX = "/api/v1"
@@ -37,6 +44,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             yield
             return
         opened = await Runtime.open(resolved)
+        try:
+            resolve_all([opened.provider, *opened.fallbacks, opened.offline])  # fail at start
+        except BaseException:
+            await opened.close()
+            raise
         app.state.runtime = opened
         try:
             yield
@@ -53,11 +65,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.settings = settings
     app.state.runtime = runtime
+    try:
+        app.state.key_ring = key_ring = settings.key_ring()
+    except ValueError as exc:
+        raise ConfigurationError(f"API keys: {exc}") from None
     install_error_handlers(app)
     for module in (cando, lessons, plans, learners, admin, ops):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(get_caller)])
     app.include_router(ops.root_router)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(LoopbackOnly, enabled=not key_ring.configured)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app
 

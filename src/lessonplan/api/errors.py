@@ -22,7 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lessonplan.errors import (
     AllFallbacksFailedError,
+    GenerationError,
     LessonplanError,
+    QualityRejectedError,
     RateLimitedError,
     StoreUnavailableError,
 )
@@ -88,6 +90,34 @@ def _title(status: int) -> str:
         return "Error"
 
 
+# What a client is told about a generation failure: typed, never the provider's own words (an
+# upstream 401 can quote the caller's key). The full message goes to the server log.
+GENERATION_DETAILS = {
+    "timeout": "the LLM provider did not answer in time",
+    "rate_limited": "the LLM provider is rate limiting requests",
+    "provider_unavailable": "the LLM provider is unavailable",
+    "bad_request": "the LLM provider refused the request",
+    "provider_error": "the LLM provider failed",
+    "invalid_output": "the LLM's answer was not valid after every repair",
+    "truncated_output": "the LLM's answer was cut off at its token limit on every attempt",
+    "generation_failed": "generation failed",
+}
+
+
+def generation_detail(exc: GenerationError) -> str:
+    if isinstance(exc, QualityRejectedError):
+        return exc.message.splitlines()[0]  # our own words: the failed check codes
+    if isinstance(exc, AllFallbacksFailedError):
+        last = exc.last
+        why = (
+            generation_detail(last)
+            if isinstance(last, GenerationError)
+            else GENERATION_DETAILS["generation_failed"]
+        )
+        return f"every step of the fallback chain failed; the last: {why}"
+    return GENERATION_DETAILS.get(exc.code, GENERATION_DETAILS["generation_failed"])
+
+
 def retry_after(exc: BaseException) -> float | None:
     """Seconds the provider asked us to wait, looking through a fallback chain's last failure."""
     if isinstance(exc, AllFallbacksFailedError):
@@ -109,7 +139,10 @@ def error_problem(exc: LessonplanError) -> tuple[int, dict[str, Any], dict[str, 
         log.error("database unavailable: %s", detail)
         headers["Retry-After"] = str(STORE_RETRY_AFTER_S)
         detail = "the database is unavailable; try again shortly"
-    if status >= 500 and status not in (502, 503, 504):
+    elif isinstance(exc, GenerationError):
+        log.warning("generation failed (%s): %s", exc.code, detail)
+        detail = generation_detail(exc)
+    elif status >= 500 and status not in (502, 503, 504):
         log.error("lessonplan error %s: %s", exc.code, detail)
         detail = "the server is misconfigured; see its log"
     return status, problem_body(status, exc.code, detail), headers

@@ -1,7 +1,8 @@
 """Request and response bodies of the HTTP API, kept apart from the tables and the services.
 
 Requests forbid unknown fields (a typo is a 422, not a silently ignored option) and refuse NUL
-characters anywhere in their strings, which no store column can hold. Responses reuse the
+characters and lone surrogates anywhere in their strings (no store column or hash can hold
+them) and absurdly deep nesting. Responses reuse the
 domain values (``DomainPlan``, ``Lesson``, ``PlanProvenance``) and wrap them with what a client
 needs beside them: where the plan came from, timings and the plan lineage.
 """
@@ -23,31 +24,21 @@ from lessonplan.domain.models import (
     PlanSource,
     PrelessonKit,
 )
+from lessonplan.domain.textcheck import refuse_bad_text
 
 LearnerIdField = Field(default=None, min_length=1, max_length=200, pattern=ID_PATTERN)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class RequestBody(BaseModel):
-    """Base of every request body: unknown fields and NUL characters are refused."""
+    """Base of every request body: unknown fields, NUL characters, lone surrogates and JSON
+    nested deeper than ``MAX_JSON_DEPTH`` are refused (checked without recursion)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if _has_nul(data):
-            raise ValueError("strings must not contain NUL characters")
-        return data
+    def _no_bad_text(cls, data: Any) -> Any:
+        return refuse_bad_text(data)
 
 
 class InputsBody(RequestBody):
@@ -113,13 +104,6 @@ class ProfileBody(LearnerProfile):
     """A learner profile whose ``learner_id`` may be left out (the path gives it)."""
 
     learner_id: str | None = LearnerIdField  # type: ignore[assignment]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if _has_nul(data):
-            raise ValueError("strings must not contain NUL characters")
-        return data
 
 
 # --- responses ----------------------------------------------------------------------------------

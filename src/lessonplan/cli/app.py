@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,10 +11,10 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from lessonplan.cli import render
-from lessonplan.cli.runner import fail, print_json, run
+from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
 from lessonplan.domain.lesson import STAGES
-from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.errors import BadInputError, UnknownLessonError
+from lessonplan.domain.models import LEVELS, LearnerProfile, PrelessonKit
+from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
 from lessonplan.inputs import load_catalog_file, load_kit, load_profile, read_json_file
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.versions import version_json
@@ -24,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 catalog_app = typer.Typer(help="The Can-Do descriptor catalog.", no_args_is_help=True)
 cache_app = typer.Typer(help="The plan cache.", no_args_is_help=True)
@@ -69,6 +71,23 @@ def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | No
     return loaded_profile, loaded_kit
 
 
+def _level(level: str | None) -> str | None:
+    """``--level``: A1…C2 (any case), or bad input."""
+    if level is None:
+        return None
+    if level.upper() not in LEVELS:
+        fail(f"unknown level {level!r}: use A1…C2", 2)
+    return level.upper()
+
+
+def plan_of(data: Any) -> Any:
+    """The DomainPlan in ``data``: a plan itself, or an object holding it under ``plan`` (the
+    output of ``plan --json``, ``lesson show --json``, a version of ``versions --json``)."""
+    if isinstance(data, dict) and "lex_buckets" not in data and isinstance(data.get("plan"), dict):
+        return data["plan"]
+    return data
+
+
 def _guard(fn: Any) -> Any:
     """Input-file errors raised before the runtime opens get the same one-line treatment."""
     try:
@@ -97,11 +116,10 @@ def catalog_list(
     database_url: DbOpt = None,
 ) -> None:
     """List the descriptors of the catalog."""
-    if level is not None and level.upper() not in ("A1", "A2", "B1", "B2", "C1", "C2"):
-        fail(f"unknown level {level!r}: use A1…C2", 2)
+    level = _level(level)
 
     async def body(rt: Runtime) -> None:
-        items = await rt.store.list_descriptors(level=level.upper() if level else None)
+        items = await rt.store.list_descriptors(level=level)
         if json_out:
             print_json([d.model_dump(mode="json") for d in items])
             return
@@ -115,12 +133,39 @@ def catalog_list(
     run(body, database_url=database_url)
 
 
+@catalog_app.command("show")
+def catalog_show(
+    uid: Annotated[str, typer.Argument(help="The descriptor's uid, e.g. JF:105.")],
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Show one descriptor, every field."""
+    from lessonplan.service.compile import resolve_descriptor
+
+    async def body(rt: Runtime) -> None:
+        descriptor = await resolve_descriptor(rt, uid)
+        if json_out:
+            print_json(descriptor.model_dump(mode="json"))
+        else:
+            render.console.print(render.descriptor_table(descriptor))
+
+    run(body, database_url=database_url)
+
+
 @catalog_app.command("import")
 def catalog_import(
     file: Annotated[Path, typer.Argument(help="JSON list or CSV with a header row.")],
     database_url: DbOpt = None,
 ) -> None:
-    """Import descriptors (all-or-nothing; bad rows are named)."""
+    """Import descriptors (all-or-nothing; bad rows are named).
+
+    A .json file holds a list of descriptors (or {"descriptors": [...]}). A .csv file has a
+    header row naming its columns: uid and level (A1…C2) and description_en are required;
+    description_ja, primary_topic_en, primary_topic_ja, skill_domain, type, title_en,
+    title_ja and source are optional (``description`` and ``topic`` are accepted for
+    description_en and primary_topic_en). Empty cells are left unset; other columns are an
+    error. An existing uid is updated.
+    """
     descriptors = _guard(lambda: load_catalog_file(file))
 
     async def body(rt: Runtime) -> None:
@@ -190,7 +235,14 @@ def plan(
                 f"{issue['path']}: {issue['message']}"
             )
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
+    run(
+        body,
+        llm=llm,
+        needs_llm=True,
+        database_url=database_url,
+        prompt=prompt,
+        metalanguage=metalanguage,
+    )
 
 
 @app.command()
@@ -272,7 +324,14 @@ def compile(
         render.console.print(render.lesson_view(result.lesson))
         render.console.print(render.provenance_line(result.plan.provenance))
 
-    run(body, llm=llm, database_url=database_url, prompt=prompt, metalanguage=metalanguage)
+    run(
+        body,
+        llm=llm,
+        needs_llm=True,
+        database_url=database_url,
+        prompt=prompt,
+        metalanguage=metalanguage,
+    )
 
 
 @lesson_app.command("list")
@@ -377,7 +436,7 @@ def regenerate(
             + (f" — {record.error}" if record.error else "")
         )
 
-    run(body, llm=llm, database_url=database_url)
+    run(body, llm=llm, needs_llm=True, database_url=database_url)
 
 
 def _lineage_body(
@@ -483,7 +542,12 @@ def rollback(
 @app.command()
 def edit(
     can_do_id: str,
-    plan_file: Annotated[Path, typer.Argument(help="Edited DomainPlan JSON.")],
+    plan_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Edited DomainPlan JSON, or what `plan --json` / `lesson show --json` prints."
+        ),
+    ],
     profile: ProfileOpt = None,
     kit: KitOpt = None,
     learner: LearnerOpt = None,
@@ -495,7 +559,7 @@ def edit(
     """Store an edited plan as a new version (validated; uid, level and ids set by the system)."""
     from lessonplan.service.versions import manual_edit
 
-    data = _guard(lambda: read_json_file(plan_file, "plan"))
+    data = plan_of(_guard(lambda: read_json_file(plan_file, "plan")))
 
     async def action(rt: Runtime, lineage: Any, inputs: Any) -> None:
         new = await manual_edit(rt, lineage, inputs, data, note=note)
@@ -527,8 +591,7 @@ def cache_stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
         if json_out:
             print_json(data)
         else:
-            for k, v in data.items():
-                render.console.print(f"{k}: {v}")
+            render.console.print(render.figures_table("plan cache", data))
 
     run(body, database_url=database_url)
 
@@ -553,8 +616,11 @@ def cache_invalidate(
     can_do_id: Annotated[str | None, typer.Argument()] = None, database_url: DbOpt = None
 ) -> None:
     """Drop cache entries (of one descriptor, or all)."""
+    from lessonplan.service.compile import resolve_descriptor
 
     async def body(rt: Runtime) -> None:
+        if can_do_id is not None:
+            await resolve_descriptor(rt, can_do_id)  # an unknown descriptor is bad input
         count = await rt.store.cache_invalidate(can_do_id=can_do_id)
         typer.echo(f"invalidated {count} entries" + (f" of {can_do_id}" if can_do_id else ""))
 
@@ -637,6 +703,7 @@ def precompile(
     """Warm the plan cache for every descriptor (of a level)."""
     from lessonplan.service.precompile import precompile as do_precompile
 
+    level = _level(level)
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:
@@ -662,25 +729,69 @@ def precompile(
         if json_out:
             print_json(data)
         else:
-            render.console.print(data)
+            render.console.print(render.precompile_table(data))
         if report.failures:
             raise typer.Exit(1)
 
-    run(body, llm=llm, database_url=database_url)
+    run(body, llm=llm, needs_llm=True, database_url=database_url)
+
+
+async def _check_providers(settings: Any) -> None:
+    """Build (and close) every configured provider: a missing API key stops ``serve`` now."""
+    from lessonplan.providers.factory import make_provider
+
+    for spec in [settings.llm, *settings.fallback_llm_specs]:
+        await make_provider(spec, settings=settings).aclose()
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    database_url: DbOpt = None,
 ) -> None:
-    """Run the HTTP API (uvicorn)."""
+    """Run the HTTP API (uvicorn). Without any API key configured it binds loopback only."""
     import os
     import tempfile
 
     import uvicorn
 
+    from lessonplan.api.security import is_loopback
+    from lessonplan.cli.runner import load_settings
+
+    try:
+        settings = load_settings(database_url=database_url)
+        ring = settings.key_ring()
+    except (LessonplanError, ValueError) as exc:
+        fail(str(exc), 2)
+    if not ring.configured:
+        if not is_loopback(host):
+            fail(
+                f"--host {host}: no API key is configured, so the API may only listen on "
+                "loopback (127.0.0.1 / ::1); set LESSONPLAN_API_KEYS and/or "
+                "LESSONPLAN_CLIENT_KEYS to serve other hosts",
+                2,
+            )
+        render.err_console.print(
+            f"no API key configured: serving loopback only ({host}); admin routes are closed",
+            markup=False,
+            highlight=False,
+        )
+    try:
+        asyncio.run(_check_providers(settings))
+    except LessonplanError as exc:
+        fail(str(exc), exc.exit_code)
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        render.err_console.print(
+            f"warning: --workers {workers} on SQLite: single-flight is per process there "
+            "(identical concurrent misses in different workers each call the LLM); use "
+            "PostgreSQL for cross-process single-flight",
+            markup=False,
+            highlight=False,
+        )
+    if database_url:
+        os.environ["LESSONPLAN_DATABASE_URL"] = database_url  # the workers read the environment
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics here; /metrics aggregates them across workers.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lessonplan-metrics-")

@@ -17,7 +17,7 @@ from lessonplan.domain.lesson import (
     ProductionStage,
     TargetText,
 )
-from lessonplan.domain.models import DomainPlan, PlanProvenance
+from lessonplan.domain.models import CanDoDescriptor, DomainPlan, PlanProvenance
 from lessonplan.store.records import PlanVersion
 
 console = Console()
@@ -220,3 +220,42 @@ def stats_table(stats: dict[str, Any]) -> Table:
 
 def _fmt(counts: dict[str, Any]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in counts.items()) or "—"
+
+
+def descriptor_table(descriptor: CanDoDescriptor) -> Table:
+    table = Table(title=f"Can-Do descriptor {descriptor.uid}", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for name, value in descriptor.model_dump().items():
+        table.add_row(name, Text(str(value)) if value not in (None, "") else "—")
+    return table
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return _fmt(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "—" if value is None else str(value)
+
+
+def figures_table(title: str, figures: dict[str, Any]) -> Table:
+    """Named figures, one a row: ``hit_rate`` reads "hit rate"; dicts as ``k: v`` lists."""
+    table = Table(title=title, show_header=False)
+    table.add_column("figure")
+    table.add_column("value")
+    for name, value in figures.items():
+        shown = f"{value:.1%}" if name.endswith("rate") and isinstance(value, float) else None
+        table.add_row(name.replace("_", " "), shown or _value(value))
+    return table
+
+
+def precompile_table(report: dict[str, Any]) -> Table:
+    table = Table(title=f"precompiled {report['total']} descriptors", show_header=True)
+    table.add_column("descriptor / source")
+    table.add_column("result")
+    for source, count in report["by_source"].items():
+        table.add_row(source, str(count))
+    for uid, error in report["failures"].items():
+        table.add_row(Text(uid, style="red"), Text(error))
+    return table

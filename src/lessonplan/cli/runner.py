@@ -17,9 +17,12 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from typer._click import exceptions as click_errors  # typer vendors click; no public alias
+from typer.core import TyperGroup
 
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError, LessonplanError
+from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
 
 T = TypeVar("T")
@@ -34,7 +37,49 @@ def load_settings(**overrides: Any) -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigurationError(f"{name}: {message}") from exc
     updates = {k: v for k, v in overrides.items() if v is not None}
-    return base.model_copy(update=updates) if updates else base
+    if not updates:
+        return base
+    try:
+        # Validated like the environment (an unknown --prompt variant is bad input, exit 2).
+        return Settings.model_validate({**base.model_dump(), **updates})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "option"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"--{name.replace('_', '-')}: {message}") from exc
+
+
+class OneLineErrors(TyperGroup):
+    """The command group: a usage error (bad option value, unknown option, missing argument)
+    is one line on stderr and exit 2, like every other bad input, instead of a boxed panel."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click_errors.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "lessonplan"
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except click_errors.ClickException as exc:
+            typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code or 0)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -74,13 +119,25 @@ async def cancel_on_sigterm(main: Coroutine[Any, Any, T]) -> T:
             loop.remove_signal_handler(signal.SIGTERM)
 
 
-def run(body: Callable[[Runtime], Awaitable[T]], *, llm: str | None = None, **overrides: Any) -> T:
-    """Open a runtime, run ``body`` and close it; map errors to exit codes."""
+def run(
+    body: Callable[[Runtime], Awaitable[T]],
+    *,
+    llm: str | None = None,
+    needs_llm: bool = False,
+    **overrides: Any,
+) -> T:
+    """Open a runtime, run ``body`` and close it; map errors to exit codes.
+
+    Providers are built lazily: only a command that generates (``needs_llm``) builds them up
+    front, so a missing API key fails it at once, and never fails one that does not generate.
+    """
 
     async def main() -> T:
         settings = load_settings(**overrides)
         rt = await Runtime.open(settings, llm=llm)
         try:
+            if needs_llm:
+                resolve_all([rt.provider, *rt.fallbacks, rt.offline])
             return await body(rt)
         finally:
             await rt.close()

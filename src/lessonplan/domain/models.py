@@ -13,9 +13,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lessonplan.domain.textcheck import refuse_bad_text
+
 Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 Register = Literal["plain", "polite", "neutral"]
+
+# A kit is what this one lesson must teach: a plan holds at most 5 buckets of 14 items and 5
+# grammar functions, so bigger kits cannot be honoured and only make the prompt huge (a kit of
+# 10k words made a 59,607-token prompt). Requests over a cap are refused (422 / exit 2).
+KIT_MAX_WORDS = 50
+KIT_MAX_GRAMMAR = 20
+KIT_MAX_PHRASES = 30
+KIT_MAX_TEXT = 200
+
+
+def _clean_text(data: Any) -> Any:
+    """Shared ``mode="before"`` check: no NUL, no lone surrogate, no absurd nesting."""
+    return refuse_bad_text(data)
+
 
 # ``register`` is the SPEC's field name; it shadows ABCMeta.register on the class only, harmlessly.
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
@@ -58,6 +74,7 @@ class CanDoDescriptor(BaseModel):
     def _accept_recorded_shape(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        _clean_text(data)
         data = dict(data)
         renames = {
             "primaryTopic_ja": "primary_topic_ja",
@@ -124,6 +141,11 @@ class LearnerProfile(BaseModel):
     cultural_background: str | None = None
     learning_preferences: LearningPreferences | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_bad_text(cls, data: Any) -> Any:
+        return _clean_text(data)
+
     @classmethod
     def anonymous(cls) -> LearnerProfile:
         """The profile used when the caller gives none."""
@@ -137,31 +159,31 @@ class LearnerProfile(BaseModel):
 class KitWord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    surface: str = Field(min_length=1)
-    reading: str = ""
-    meaning: str = ""
+    surface: str = Field(min_length=1, max_length=KIT_MAX_TEXT)
+    reading: str = Field(default="", max_length=KIT_MAX_TEXT)
+    meaning: str = Field(default="", max_length=KIT_MAX_TEXT)
 
 
 class KitGrammar(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    pattern: str = Field(min_length=1)
-    meaning: str = ""
+    pattern: str = Field(min_length=1, max_length=KIT_MAX_TEXT)
+    meaning: str = Field(default="", max_length=KIT_MAX_TEXT)
 
 
 class KitPhrase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1)
-    meaning: str = ""
+    text: str = Field(min_length=1, max_length=KIT_MAX_TEXT)
+    meaning: str = Field(default="", max_length=KIT_MAX_TEXT)
 
 
 class KitRequirements(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    min_words: int = Field(default=0, ge=0)
-    min_grammar: int = Field(default=0, ge=0)
-    min_phrases: int = Field(default=0, ge=0)
+    min_words: int = Field(default=0, ge=0, le=KIT_MAX_WORDS)
+    min_grammar: int = Field(default=0, ge=0, le=KIT_MAX_GRAMMAR)
+    min_phrases: int = Field(default=0, ge=0, le=KIT_MAX_PHRASES)
 
 
 class PrelessonKit(BaseModel):
@@ -169,10 +191,15 @@ class PrelessonKit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    words: list[KitWord] = Field(default_factory=list)
-    grammar: list[KitGrammar] = Field(default_factory=list)
-    phrases: list[KitPhrase] = Field(default_factory=list)
+    words: list[KitWord] = Field(default_factory=list, max_length=KIT_MAX_WORDS)
+    grammar: list[KitGrammar] = Field(default_factory=list, max_length=KIT_MAX_GRAMMAR)
+    phrases: list[KitPhrase] = Field(default_factory=list, max_length=KIT_MAX_PHRASES)
     requirements: KitRequirements = Field(default_factory=KitRequirements)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_bad_text(cls, data: Any) -> Any:
+        return _clean_text(data)
 
     def effective_requirements(self) -> KitRequirements:
         """Requirements capped by what the kit holds (the earlier system asked for more)."""
@@ -260,6 +287,11 @@ class DomainPlan(BaseModel):
     evaluation: Evaluation
     cultural_themes_en: list[str] = Field(default_factory=list)
     cultural_themes_ja: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_bad_text(cls, data: Any) -> Any:
+        return _clean_text(data)
 
     def all_items(self) -> list[str]:
         return [item for bucket in self.lex_buckets for item in bucket.items]

@@ -3,6 +3,9 @@
 Transient provider errors (timeout, 429, 5xx) are retried by tenacity with exponential backoff
 and jitter, waiting at least what a 429's Retry-After asks. Invalid output is sent back with a
 repair prompt (the original request plus the latest errors only) up to ``max_repairs`` times.
+An answer the provider cut at its token limit (:class:`TruncatedOutputError`) is invalid output
+that is never parsed: the repair asks again with twice the token budget, and when every attempt
+was cut the typed ``TruncatedOutputError`` is raised.
 Every provider call is an :class:`AttemptRecord`; usage is summed over all of them, including
 calls whose output was invalid, because they were paid for.
 """
@@ -14,7 +17,7 @@ import inspect
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +29,7 @@ from lessonplan.errors import (
     ProviderTimeoutError,
     ProviderUnavailableError,
     RateLimitedError,
+    TruncatedOutputError,
 )
 from lessonplan.planners.jsonextract import JSONExtractionError, extract_json
 from lessonplan.prompts.repair import build_repair_request, format_validation_errors
@@ -35,6 +39,9 @@ if TYPE_CHECKING:
     from lessonplan.config import Settings
 
 T = TypeVar("T", bound=BaseModel)
+# The budget a cut answer is retried with, when the request set none: double what was used.
+DEFAULT_TOKEN_BUDGET = 4096
+MAX_TOKEN_BUDGET = 32768
 RETRYABLE: tuple[type[ProviderError], ...] = (
     ProviderTimeoutError,
     RateLimitedError,
@@ -136,13 +143,20 @@ class _Run:
         return {"attempts": list(self.attempts), "usage": self.usage}
 
 
+def larger_budget(cut: TruncatedOutputError, request: LLMRequest) -> int:
+    """The ``max_tokens`` to ask again with after ``cut``: twice what was used, capped."""
+    used = request.max_tokens or cut.max_tokens or DEFAULT_TOKEN_BUDGET // 2
+    return min(MAX_TOKEN_BUDGET, max(2 * used, DEFAULT_TOKEN_BUDGET))
+
+
 async def _call(
     provider: LLMProvider, request: LLMRequest, kind: str, retry: RetryPolicy, run: _Run
-) -> tuple[Completion, str, float]:
+) -> tuple[Completion, str, float, TruncatedOutputError | None]:
     """One logical call: the provider call plus tenacity retries of transient errors.
 
-    Returns the completion, the kind of the call that gave it (``retry`` after a failure) and
-    that call's latency as the caller saw it.
+    Returns the completion, the kind of the call that gave it (``retry`` after a failure),
+    that call's latency as the caller saw it, and the truncation error when the provider cut
+    the answer at its token limit (the completion is then the cut one).
     """
     retrying = AsyncRetrying(
         stop=stop_after_attempt(retry.max_retries + 1),
@@ -157,7 +171,12 @@ async def _call(
             started = time.perf_counter()
             try:
                 completion = await provider.complete(request)
-                return completion, this_kind, (time.perf_counter() - started) * 1000.0
+                return completion, this_kind, (time.perf_counter() - started) * 1000.0, None
+            except TruncatedOutputError as cut:
+                if cut.completion is None:
+                    raise
+                latency = (time.perf_counter() - started) * 1000.0
+                return cut.completion, this_kind, latency, cut
             except asyncio.CancelledError:
                 # Shutdown (SIGTERM, a client hanging up) mid-call: the call was made, record it.
                 await run.record(
@@ -230,12 +249,17 @@ async def generate_structured(
     while True:
         kind = "initial" if repairs == 0 else "repair"
         try:
-            completion, call_kind, latency_ms = await _call(provider, current, kind, retry, run)
+            completion, call_kind, latency_ms, cut = await _call(
+                provider, current, kind, retry, run
+            )
         except ProviderError as exc:
             exc.details.update(run.details())
             raise
         run.usage = run.usage + completion.usage
-        value, errors = _parse(completion.text, model_cls, postprocess, validate_extra)
+        if cut is not None:  # never parsed: a JSON repair would make half an answer "valid"
+            value, errors = None, [str(cut)]
+        else:
+            value, errors = _parse(completion.text, model_cls, postprocess, validate_extra)
         await run.record(
             AttemptRecord(
                 index=len(run.attempts),
@@ -244,7 +268,13 @@ async def generate_structured(
                 latency_ms=latency_ms,
                 prompt_tokens=completion.usage.prompt_tokens,
                 completion_tokens=completion.usage.completion_tokens,
-                error_type=None if value is not None else "InvalidOutputError",
+                error_type=(
+                    None
+                    if value is not None
+                    else type(cut).__name__
+                    if cut is not None
+                    else "InvalidOutputError"
+                ),
                 error=None if value is not None else "; ".join(errors)[:1000],
             )
         )
@@ -260,6 +290,15 @@ async def generate_structured(
                 raw_text=completion.text,
             )
         if repairs >= max_repairs:
+            if cut is not None:
+                raise TruncatedOutputError(
+                    f"{request.schema_name}: the answer was cut off at the token limit on "
+                    f"every attempt ({repairs + 1}, last budget {current.max_tokens or 'default'})",
+                    max_tokens=current.max_tokens,
+                    errors=errors,
+                    raw_text=completion.text,
+                    **run.details(),
+                )
             shown = "; ".join(" ".join(e.split()) for e in errors[:3])
             more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
             raise InvalidOutputError(
@@ -270,4 +309,5 @@ async def generate_structured(
                 **run.details(),
             )
         repairs += 1
-        current = build_repair_request(request, completion.text, errors)
+        budget = larger_budget(cut, current) if cut is not None else current.max_tokens
+        current = replace(build_repair_request(request, completion.text, errors), max_tokens=budget)

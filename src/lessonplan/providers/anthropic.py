@@ -24,8 +24,10 @@ from lessonplan.errors import (
     ProviderTimeoutError,
     ProviderUnavailableError,
     RateLimitedError,
+    TruncatedOutputError,
 )
 from lessonplan.providers._retry_after import parse_retry_after
+from lessonplan.providers._upstream import log_upstream, status_message
 from lessonplan.providers.base import Completion, LLMRequest, Usage
 
 if TYPE_CHECKING:
@@ -40,10 +42,12 @@ def map_anthropic_error(exc: anthropic.AnthropicError, *, model: str) -> Provide
     if isinstance(exc, anthropic.APITimeoutError):
         return ProviderTimeoutError(f"{where}: the request timed out", provider="anthropic")
     if isinstance(exc, anthropic.APIConnectionError):
-        return ProviderUnavailableError(f"{where}: connection failed: {exc}", provider="anthropic")
+        log_upstream(where, None, exc.__cause__ or exc)
+        return ProviderUnavailableError(f"{where}: connection failed", provider="anthropic")
     if isinstance(exc, anthropic.APIStatusError):
         status = exc.status_code
-        message = f"{where}: HTTP {status}: {' '.join(str(exc).split())[:300]}"
+        log_upstream(where, status, exc)
+        message = status_message(where, status)
         if status == 429:
             retry_after = parse_retry_after(exc.response.headers)
             return RateLimitedError(
@@ -54,7 +58,8 @@ def map_anthropic_error(exc: anthropic.AnthropicError, *, model: str) -> Provide
         if status >= 500 or status == 409:  # 529 overloaded included
             return ProviderUnavailableError(message, provider="anthropic", status=status)
         return ProviderBadRequestError(message, provider="anthropic", status=status)
-    return ProviderBadRequestError(f"{where}: {exc}", provider="anthropic")
+    log_upstream(where, None, exc)
+    return ProviderBadRequestError(f"{where}: {type(exc).__name__}", provider="anthropic")
 
 
 def _tool_name(name: str) -> str:
@@ -150,7 +155,7 @@ class AnthropicProvider:
             completion_tokens=u.output_tokens or 0,
             cached_prompt_tokens=cache_read,
         )
-        return Completion(
+        completion = Completion(
             text=text,
             usage=usage,
             model=message.model or self._model,
@@ -158,6 +163,16 @@ class AnthropicProvider:
             latency_ms=latency_ms,
             finish_reason=message.stop_reason,
         )
+        if message.stop_reason == "max_tokens":
+            limit = request.max_tokens or DEFAULT_MAX_TOKENS
+            raise TruncatedOutputError(
+                f"anthropic:{self._model}: the answer was cut off at the token limit "
+                f"({limit} tokens)",
+                completion=completion,
+                max_tokens=limit,
+                provider="anthropic",
+            )
+        return completion
 
     async def aclose(self) -> None:
         await self._client.close()

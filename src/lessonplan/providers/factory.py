@@ -11,15 +11,26 @@ from lessonplan.providers.base import LLMProvider, LLMRequest
 VALID_FORMS = "offline, openai:MODEL, anthropic:MODEL, replay, fake:NAME"
 
 
-def make_provider(spec: str, *, settings: Settings | None = None) -> LLMProvider:
+def make_provider(
+    spec: str, *, settings: Settings | None = None, lazy: bool = False
+) -> LLMProvider:
     """Build the provider named by ``spec`` (SPEC §5 forms plus ``replay`` and ``fake:NAME``).
 
     ``fake:NAME`` returns the instance registered with :func:`register_fake` under NAME, else a
     new fake that answers with the offline planner's JSON (an "LLM" that always behaves).
+    ``lazy``: a vendor provider (``openai:``, ``anthropic:``) is a :class:`LazyProvider`, built
+    (and its API key required) only when first called or resolved.
     """
     settings = settings or get_settings()
     kind, sep, arg = spec.strip().partition(":")
     kind, arg = kind.strip().lower(), arg.strip()
+    if lazy and kind in ("openai", "anthropic") and arg:
+        from lessonplan.providers.lazy import LazyProvider
+
+        resolved = settings
+        return LazyProvider(
+            f"{kind}:{arg}", kind, arg, lambda: make_provider(spec, settings=resolved)
+        )
     if kind == "offline" and not sep:
         from lessonplan.providers.offline import OfflineProvider
 

@@ -24,8 +24,10 @@ from lessonplan.errors import (
     ProviderTimeoutError,
     ProviderUnavailableError,
     RateLimitedError,
+    TruncatedOutputError,
 )
 from lessonplan.providers._retry_after import parse_retry_after
+from lessonplan.providers._upstream import log_upstream, status_message
 from lessonplan.providers.base import Completion, LLMRequest, Usage
 
 ResponseFormat = Literal["json_schema", "json_object"]
@@ -132,15 +134,20 @@ def _is_local(base_url: str) -> bool:
 
 
 def map_openai_error(exc: openai.OpenAIError, *, model: str) -> ProviderError:
-    """Translate an SDK exception into the lessonplan error it deserves."""
+    """Translate an SDK exception into the lessonplan error it deserves.
+
+    The error says what happened (status, phrase), never what upstream wrote: that text goes
+    to the server log only (see :mod:`lessonplan.providers._upstream`)."""
     where = f"openai:{model}"
     if isinstance(exc, openai.APITimeoutError):
         return ProviderTimeoutError(f"{where}: the request timed out", provider="openai")
     if isinstance(exc, openai.APIConnectionError):
-        return ProviderUnavailableError(f"{where}: connection failed: {exc}", provider="openai")
+        log_upstream(where, None, exc.__cause__ or exc)
+        return ProviderUnavailableError(f"{where}: connection failed", provider="openai")
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
-        message = f"{where}: HTTP {status}: {_short(exc)}"
+        log_upstream(where, status, exc)
+        message = status_message(where, status)
         if status == 429:
             retry_after = parse_retry_after(exc.response.headers)
             return RateLimitedError(
@@ -151,11 +158,8 @@ def map_openai_error(exc: openai.OpenAIError, *, model: str) -> ProviderError:
         if status >= 500 or status == 409:  # 409: a lock timeout the server asks to retry
             return ProviderUnavailableError(message, provider="openai", status=status)
         return ProviderBadRequestError(message, provider="openai", status=status)
-    return ProviderBadRequestError(f"{where}: {_short(exc)}", provider="openai")
-
-
-def _short(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:300]
+    log_upstream(where, None, exc)
+    return ProviderBadRequestError(f"{where}: {type(exc).__name__}", provider="openai")
 
 
 class OpenAIProvider:
@@ -257,7 +261,7 @@ class OpenAIProvider:
                 completion_tokens=response.usage.completion_tokens or 0,
                 cached_prompt_tokens=(details.cached_tokens or 0) if details else 0,
             )
-        return Completion(
+        completion = Completion(
             text=text,
             usage=usage,
             model=response.model or self._model,
@@ -265,6 +269,16 @@ class OpenAIProvider:
             latency_ms=latency_ms,
             finish_reason=finish_reason,
         )
+        if finish_reason == "length":
+            limit = request.max_tokens
+            raise TruncatedOutputError(
+                f"openai:{self._model}: the answer was cut off at the token limit "
+                f"({limit if limit is not None else 'server default'} tokens)",
+                completion=completion,
+                max_tokens=limit,
+                provider="openai",
+            )
+        return completion
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -63,8 +63,12 @@ class Runtime:
             prices = PriceTable.from_json(settings.price_table)
         except ValueError as exc:
             raise ConfigurationError(f"LESSONPLAN_PRICE_TABLE: {exc}") from exc
-        primary = provider or make_provider(llm or settings.llm, settings=settings)
-        fallbacks = [make_provider(spec, settings=settings) for spec in settings.fallback_llm_specs]
+        # Lazy: a command that never calls an LLM needs no API key (resolve_all builds them).
+        primary = provider or make_provider(llm or settings.llm, settings=settings, lazy=True)
+        fallbacks = [
+            make_provider(spec, settings=settings, lazy=True)
+            for spec in settings.fallback_llm_specs
+        ]
         offline = None
         if settings.offline_fallback and not primary.is_offline:
             offline = make_provider("offline", settings=settings)

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from lessonplan.access import Caller
 from lessonplan.api.schemas import InputsBody, LineageOut, Problem, ValidationProblem
+from lessonplan.api.security import require_learner
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.service.compile import resolve_descriptor, resolve_profile
 from lessonplan.service.plans import PlanInputs
@@ -15,9 +17,10 @@ from lessonplan.service.runtime import Runtime
 from lessonplan.service.versions import Lineage
 
 _DESCRIPTIONS = {
-    401: "No API key given",
-    403: "Wrong API key, or admin routes disabled (no key configured)",
-    404: "Unknown descriptor, lesson, learner or version",
+    401: "No API key given (keys are configured)",
+    403: "Wrong API key, a client key on an admin-only route or option, or admin routes "
+    "disabled (no admin key configured)",
+    404: "Unknown descriptor, lesson, learner or version, or a learner the key does not reach",
     413: "Request body too large",
     422: "Invalid request: the fields at fault are listed in `errors`",
     429: "The LLM provider is rate limiting and no fallback was left",
@@ -68,6 +71,18 @@ async def body_inputs(rt: Runtime, can_do_id: str, body: InputsBody) -> PlanInpu
     return await plan_inputs(
         rt, can_do_id, profile=body.profile, learner_id=body.learner_id, kit=body.kit
     )
+
+
+def body_learner(body: InputsBody) -> str | None:
+    """The learner a request body acts for (``None``: the anonymous profile)."""
+    if body.profile is not None:
+        return body.profile.learner_id
+    return body.learner_id
+
+
+def require_body_learner(caller: Caller, body: InputsBody) -> None:
+    """Before anything is read: a learner outside the key's scope is 404."""
+    require_learner(caller, body_learner(body))
 
 
 def lineage_out(lineage: Lineage) -> LineageOut:

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Body
 from sse_starlette import EventSourceResponse
 
 from lessonplan.api.deps import CanDoId, RuntimeDep
-from lessonplan.api.routes._common import GENERATION, body_inputs, lineage_out, problems
+from lessonplan.api.routes._common import (
+    GENERATION,
+    body_inputs,
+    lineage_out,
+    problems,
+    require_body_learner,
+)
 from lessonplan.api.schemas import (
     CompileRequest,
     CompileResponse,
@@ -16,6 +22,7 @@ from lessonplan.api.schemas import (
     PlanRequest,
     PlanResponse,
 )
+from lessonplan.api.security import CallerDep, require_admin_for_no_cache
 from lessonplan.api.streaming import compile_events
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.plans import get_plan
@@ -66,13 +73,18 @@ _SSE_DOC: dict[int | str, dict[str, Any]] = {
 @router.post(
     "/{can_do_id}/plan",
     response_model=PlanResponse,
-    responses=problems(404, 413, 422, *GENERATION),
+    responses=problems(401, 403, 404, 413, 422, *GENERATION),
     summary="The DomainPlan for a descriptor and learner (cache first)",
 )
 async def plan(
-    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[PlanRequest | None, Body()] = None
+    rt: RuntimeDep,
+    caller: CallerDep,
+    can_do_id: CanDoId,
+    body: Annotated[PlanRequest | None, Body()] = None,
 ) -> PlanResponse:
     body = body or PlanRequest()
+    require_body_learner(caller, body)
+    require_admin_for_no_cache(caller, body.use_cache)
     inputs = await body_inputs(rt, can_do_id, body)
     result = await get_plan(rt, inputs, use_cache=body.use_cache)
     return PlanResponse(
@@ -89,13 +101,18 @@ async def plan(
 @router.post(
     "/{can_do_id}/compile",
     response_model=CompileResponse,
-    responses=problems(404, 413, 422, *GENERATION),
+    responses=problems(401, 403, 404, 413, 422, *GENERATION),
     summary="Compile and store a lesson (plan, then the four stages)",
 )
 async def compile_(
-    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[CompileRequest | None, Body()] = None
+    rt: RuntimeDep,
+    caller: CallerDep,
+    can_do_id: CanDoId,
+    body: Annotated[CompileRequest | None, Body()] = None,
 ) -> CompileResponse:
     body = body or CompileRequest()
+    require_body_learner(caller, body)
+    require_admin_for_no_cache(caller, body.use_cache)
     inputs = await body_inputs(rt, can_do_id, body)
     result = await compile_lesson(
         rt, inputs.descriptor.uid, profile=inputs.profile, kit=body.kit, use_cache=body.use_cache
@@ -118,13 +135,18 @@ async def compile_(
 @router.post(
     "/{can_do_id}/compile/stream",
     response_class=EventSourceResponse,
-    responses={**_SSE_DOC, **problems(404, 413, 422)},
+    responses={**_SSE_DOC, **problems(401, 403, 404, 413, 422)},
     summary="Compile with progress as server-sent events",
 )
 async def compile_stream(
-    rt: RuntimeDep, can_do_id: CanDoId, body: Annotated[CompileRequest | None, Body()] = None
+    rt: RuntimeDep,
+    caller: CallerDep,
+    can_do_id: CanDoId,
+    body: Annotated[CompileRequest | None, Body()] = None,
 ) -> EventSourceResponse:
     body = body or CompileRequest()
+    require_body_learner(caller, body)
+    require_admin_for_no_cache(caller, body.use_cache)
     inputs = await body_inputs(rt, can_do_id, body)  # 404 / 422 before the stream opens
     return EventSourceResponse(
         compile_events(

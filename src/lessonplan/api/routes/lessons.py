@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query
 from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep
 from lessonplan.api.routes._common import GENERATION, problems
 from lessonplan.api.schemas import LessonSummaryOut, RegenerateRequest, RegenerateResponse
+from lessonplan.api.security import CallerDep, require_learner
 from lessonplan.domain.lesson import Lesson, StageName
 from lessonplan.errors import UnknownLessonError
 from lessonplan.service.regenerate import regenerate_stage
@@ -19,11 +20,12 @@ router = APIRouter(prefix="/lessons", tags=["lessons"])
 @router.get(
     "",
     response_model=list[LessonSummaryOut],
-    responses=problems(422),
+    responses=problems(401, 403, 404, 422),
     summary="A learner's lessons, latest version of each, most recently updated first",
 )
 async def list_lessons(
     rt: RuntimeDep,
+    caller: CallerDep,
     learner_id: Annotated[
         str, Query(min_length=1, max_length=200, pattern=ID_PATTERN, description="whose lessons")
     ],
@@ -32,6 +34,7 @@ async def list_lessons(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[LessonSummaryOut]:
+    require_learner(caller, learner_id)
     found = await rt.store.list_lessons(learner_id=learner_id, can_do_id=can_do_id, limit=limit)
     return [LessonSummaryOut.model_validate(s, from_attributes=True) for s in found]
 
@@ -39,11 +42,12 @@ async def list_lessons(
 @router.get(
     "/{lesson_id}",
     response_model=Lesson,
-    responses=problems(404, 422),
+    responses=problems(401, 403, 404, 422),
     summary="A stored lesson (latest version unless ?version=N)",
 )
 async def get_lesson(
     rt: RuntimeDep,
+    caller: CallerDep,
     lesson_id: LessonId,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     learner_id: Annotated[
@@ -56,8 +60,10 @@ async def get_lesson(
         ),
     ] = None,
 ) -> Lesson:
+    if learner_id is not None:
+        require_learner(caller, learner_id)
     lesson = await rt.store.get_lesson(lesson_id=lesson_id, version=version, learner_id=learner_id)
-    if lesson is None:
+    if lesson is None or not caller.reaches(lesson.learner_id):
         which = f" version {version}" if version is not None else ""
         raise UnknownLessonError(f"unknown lesson {lesson_id!r}{which}")
     return lesson
@@ -66,18 +72,29 @@ async def get_lesson(
 @router.post(
     "/{lesson_id}/stages/{stage}/regenerate",
     response_model=RegenerateResponse,
-    responses=problems(404, 413, 422, *GENERATION),
+    responses=problems(401, 403, 404, 413, 422, *GENERATION),
     summary="Regenerate one stage, reusing the lesson's plan unless new_plan",
 )
 async def regenerate(
     rt: RuntimeDep,
+    caller: CallerDep,
     lesson_id: LessonId,
     stage: StageName,
     body: Annotated[RegenerateRequest | None, Body()] = None,
 ) -> RegenerateResponse:
     body = body or RegenerateRequest()
+    learner_id = body.learner_id
+    if learner_id is not None:
+        require_learner(caller, learner_id)
+    elif caller.is_bound:
+        # The lesson's learner must be one the key reaches; the service then checks that the
+        # lesson it regenerates is still that learner's, in the same use case.
+        current = await rt.store.get_lesson(lesson_id=lesson_id)
+        if current is None or not caller.reaches(current.learner_id):
+            raise UnknownLessonError(f"unknown lesson {lesson_id!r}")
+        learner_id = current.learner_id
     result = await regenerate_stage(
-        rt, lesson_id, stage, new_plan=body.new_plan, learner_id=body.learner_id
+        rt, lesson_id, stage, new_plan=body.new_plan, learner_id=learner_id
     )
     record = result.lesson.stages[result.stage]
     return RegenerateResponse(

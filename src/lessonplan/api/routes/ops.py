@@ -14,6 +14,7 @@ from lessonplan.api.deps import RuntimeDep
 from lessonplan.api.errors import ApiProblem
 from lessonplan.api.routes._common import problems
 from lessonplan.api.schemas import Health, StatsResponse
+from lessonplan.api.security import CallerDep, require_unbound
 from lessonplan.service.stats import compute_stats
 
 root_router = APIRouter(tags=["ops"])
@@ -61,11 +62,12 @@ def _instant(value: str | None) -> datetime | None:
 @router.get(
     "/stats",
     response_model=StatsResponse,
-    responses=problems(422),
+    responses=problems(401, 403, 422),
     summary="Cache hit rate, generation time, LLM calls, tokens, cost, errors, quality",
 )
 async def stats(
     rt: RuntimeDep,
+    caller: CallerDep,
     since: Annotated[
         str | None,
         Query(
@@ -75,4 +77,5 @@ async def stats(
         ),
     ] = None,
 ) -> StatsResponse:
+    require_unbound(caller, "/stats (figures over every learner)")
     return StatsResponse.model_validate(await compute_stats(rt, since=_instant(since)))

@@ -28,7 +28,7 @@ from lessonplan.api.schemas import (
     RollbackRequest,
     VersionsResponse,
 )
-from lessonplan.api.security import require_admin
+from lessonplan.api.security import CallerDep, require_admin, require_learner
 from lessonplan.service import versions
 from lessonplan.service.plans import PlanInputs
 from lessonplan.store.records import PlanVersion
@@ -40,6 +40,7 @@ Version = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
 async def lineage_query(
     rt: RuntimeDep,
+    caller: CallerDep,
     can_do_id: CanDoId,
     learner_id: Annotated[
         str | None,
@@ -55,6 +56,7 @@ async def lineage_query(
         Query(max_length=65536, description="the pre-lesson kit as JSON (PrelessonKit)"),
     ] = None,
 ) -> PlanInputs:
+    require_learner(caller, learner_id)
     return await plan_inputs(
         rt, can_do_id, profile=None, learner_id=learner_id, kit=parse_kit_query(kit)
     )
@@ -81,7 +83,7 @@ def version_out(version: PlanVersion) -> PlanVersionOut:
 @router.get(
     "/{can_do_id}/versions",
     response_model=VersionsResponse,
-    responses=problems(404, 422),
+    responses=problems(401, 403, 404, 422),
     summary="The plan versions of a lineage, oldest first",
 )
 async def list_versions(rt: RuntimeDep, inputs: LineageInputs) -> VersionsResponse:
@@ -93,7 +95,7 @@ async def list_versions(rt: RuntimeDep, inputs: LineageInputs) -> VersionsRespon
 @router.get(
     "/{can_do_id}/diff",
     response_model=DiffResponse,
-    responses=problems(404, 422),
+    responses=problems(401, 403, 404, 422),
     summary="What changed between two plan versions (readable lines and a JSON Patch)",
 )
 async def diff(rt: RuntimeDep, inputs: LineageInputs, v1: Version, v2: Version) -> DiffResponse:

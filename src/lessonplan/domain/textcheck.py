@@ -1,0 +1,76 @@
+"""Refusing text no store or hash can hold, before it gets that far.
+
+JSON can carry a NUL (``"\\u0000"``, which no database text column accepts) and a lone UTF-16
+surrogate (``"\\udc80"``, which is not Unicode text and cannot be encoded as UTF-8, so hashing or
+storing it fails). A request can also nest values so deeply that recursive code overflows the
+stack. :func:`find_bad_text` walks a JSON-like value iteratively (no recursion, any depth) and
+names the first such problem with its JSON path, so validation refuses it with a clear message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MAX_JSON_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class BadText:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+def _string_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (strings must not contain NUL characters)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        return f"is not valid Unicode text (a lone surrogate \\u{ord(bad):04x})"
+    return None
+
+
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def find_bad_text(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> BadText | None:
+    """The first NUL, lone surrogate or too-deep nesting in ``value`` (dicts, lists, strings)."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, str):
+            problem = _string_problem(item)
+            if problem is not None:
+                return BadText(path, f"text {problem}" if not path else problem)
+            continue
+        if isinstance(item, dict | list | tuple):
+            if depth >= max_depth:
+                return BadText(path, f"nested deeper than {max_depth} levels")
+            if isinstance(item, dict):
+                children: list[tuple[Any, str, int]] = []
+                for key, child in item.items():
+                    if isinstance(key, str):
+                        problem = _string_problem(key)
+                        if problem is not None:
+                            return BadText(path, f"a key {problem}")
+                    children.append((child, _join(path, key), depth + 1))
+            else:
+                children = [(child, _join(path, i), depth + 1) for i, child in enumerate(item)]
+            stack.extend(reversed(children))
+    return None
+
+
+def refuse_bad_text(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``value`` unchanged, or ``ValueError`` naming what is wrong (for pydantic validators)."""
+    bad = find_bad_text(value, max_depth=max_depth)
+    if bad is not None:
+        raise ValueError(str(bad))
+    return value

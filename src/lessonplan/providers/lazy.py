@@ -1,0 +1,65 @@
+"""A provider built on first use, so that commands which never call an LLM never need its
+configuration (``lessonplan catalog list`` with ``LESSONPLAN_LLM=openai:gpt-4o`` and no
+``OPENAI_API_KEY``). What the orchestration reads before a call (spec, model, offline or not)
+comes from the spec alone; :meth:`LazyProvider.resolve` builds the real provider (raising its
+:class:`~lessonplan.errors.ConfigurationError`), which callers that will call do up front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lessonplan.providers.base import Completion, LLMProvider, LLMRequest
+
+
+class LazyProvider:
+    def __init__(self, spec: str, provider: str, model: str, build: Callable[[], LLMProvider]):
+        self._spec = spec
+        self._provider = provider
+        self._model = model
+        self._build = build
+        self._built: LLMProvider | None = None
+
+    @property
+    def spec(self) -> str:
+        return self._spec
+
+    @property
+    def provider(self) -> str:
+        return self._provider
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    @property
+    def is_offline(self) -> bool:
+        return False
+
+    @property
+    def built(self) -> bool:
+        return self._built is not None
+
+    def resolve(self) -> LLMProvider:
+        """The real provider, built now if it was not (configuration errors surface here)."""
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    async def complete(self, request: LLMRequest) -> Completion:
+        return await self.resolve().complete(request)
+
+    async def aclose(self) -> None:
+        if self._built is not None:
+            await self._built.aclose()
+
+    def __repr__(self) -> str:
+        return f"LazyProvider({self._spec!r}, built={self.built})"
+
+
+def resolve_all(providers: list[LLMProvider | None]) -> None:
+    """Build every lazy provider of ``providers`` now: a command or server that will call
+    them fails at start, with one line, rather than at its first call."""
+    for provider in providers:
+        if isinstance(provider, LazyProvider):
+            provider.resolve()
