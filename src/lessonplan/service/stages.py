@@ -174,7 +174,7 @@ async def lesson_quality(
     if all(record.status == "done" and record.data is not None for record in stages.values()):
         data = {name: record.data for name, record in stages.items() if record.data is not None}
         issues = [i.model_dump() for i in check_lesson(data, plan, kit)]
-    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
+    codes = [i.code for record in stages.values() for i in record.quality_issues]
     codes += [str(i["code"]) for i in issues]
     event = GenerationEvent(
         at=rt.now(),
