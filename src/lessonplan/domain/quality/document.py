@@ -47,7 +47,12 @@ def _plan(raw: Any, what: str) -> DomainPlan:
 
 def _descriptor(plan: DomainPlan, descriptors: Mapping[str, CanDoDescriptor]) -> CanDoDescriptor:
     """The catalog's descriptor, or one made from the plan (its uid and level then agree)."""
-    return descriptors.get(plan.uid) or CanDoDescriptor(uid=plan.uid, level=plan.level)
+    known = descriptors.get(plan.uid)
+    if known is not None:
+        return known
+    return CanDoDescriptor(
+        uid=plan.uid, level=plan.level, description_en=plan.communicative_function_en
+    )
 
 
 def kind_of(data: Any) -> tuple[str, Mapping[str, Any], str]:
