@@ -63,7 +63,9 @@ async def generate_stage(
     def validate_extra(value: BaseModel) -> list[str]:
         if policy != "repair":
             return []
-        issues = check_stage(stage, value, plan, kit, content=content)
+        issues = check_stage(
+            stage, annotate_model(value), plan, kit, content=content, metalanguage=metalanguage
+        )
         return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
 
     last_error: Exception | None = None
@@ -99,7 +101,9 @@ async def generate_stage(
                 continue
             # The system, not the generator, derives readings, furigana and romaji.
             value = annotate_model(generated.value)
-            issues = check_stage(stage, value, plan, kit, content=content)
+            issues = check_stage(
+                stage, value, plan, kit, content=content, metalanguage=metalanguage
+            )
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
                 last_error = QualityRejectedError(
