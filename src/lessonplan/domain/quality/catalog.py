@@ -9,8 +9,9 @@ from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import ContentStage
 from lessonplan.domain.quality.common import error, norm, warning
 
-# Kanji and katakana runs (the nouns and verb stems a template fills in) → one placeholder.
-_FILLED = re.compile("[\u3400-\u4dbf\u4e00-\u9fff々\u30a0-\u30ff]+")
+# Kanji and katakana runs, with a polite prefix (the nouns and verb stems a template fills in)
+# → one placeholder.
+_FILLED = re.compile("[おご]?[\u3400-\u4dbf\u4e00-\u9fff々\u30a0-\u30ff]+")
 # Share of lines two lessons' texts must share to count as the same text.
 SAME_TEXT_SHARE = 0.5
 

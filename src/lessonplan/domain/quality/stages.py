@@ -116,7 +116,7 @@ def _check_content(
             (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
             for i, turn in enumerate(dialogue.turns)
         ]
-        issues += _register_issues(lines, scenario, "dialogue")
+        issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
         issues += _turn_register_labels(content, scenario)
     issues += _word_count_issues(content, plan)
     issues += _vocabulary_issue(
@@ -231,7 +231,7 @@ def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[Qualit
             (f"{path}.partner_lines[{j}].surface", rp.partner_role, line)
             for j, line in enumerate(rp.partner_lines)
         ]
-        issues += _register_issues(lines, scenario, "role-play")
+        issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines")
         issues += _criteria_register(rp.register, [rp.goal, *rp.success_criteria], path)
     issues += _vocabulary_issue(
         "interaction.vocabulary",
@@ -256,14 +256,14 @@ _MENTIONS: dict[Register, re.Pattern[str]] = {
 
 
 def _register_issues(
-    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str
+    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str, path: str
 ) -> list[QualityIssue]:
     """Each role's lines in that role's register: a warning per line, an error per role whose
     lines are mostly in the other register."""
     roles = {r.label.strip().casefold(): r for r in scenario.roles}
     issues: list[QualityIssue] = []
     tally: dict[str, list[int]] = {}
-    for path, speaker, text in lines:
+    for line_path, speaker, text in lines:
         role = roles.get(speaker.strip().casefold())
         if role is None or role.register == "neutral":
             continue
@@ -279,7 +279,7 @@ def _register_issues(
                 f"{role.label} ({role.register}) says {wrong[0]!r}, which is "
                 f"{'plain' if role.register == 'polite' else 'polite'}."
             )
-            issues.append(warning("register.line", msg, path))
+            issues.append(warning("register.line", msg, line_path))
     for label, (total, wrong_count) in tally.items():
         if wrong_count * 2 > total:
             register = roles[label.strip().casefold()].register
@@ -287,7 +287,7 @@ def _register_issues(
                 f"{wrong_count} of {label}'s {total} lines in the {where} are not in the role's "
                 f"{register} register."
             )
-            issues.append(error("register.role", msg, "$"))
+            issues.append(error("register.role", msg, path))
     return issues
 
 
