@@ -35,9 +35,14 @@ def check_catalog(contents: Mapping[str, ContentStage]) -> list[QualityIssue]:
     """
     issues: list[QualityIssue] = []
     keys = sorted(contents)
+
+    def turns(content: ContentStage) -> list[str]:
+        dialogue = content.dialogue
+        return [t.text.surface for t in dialogue.turns] if dialogue is not None else []
+
     texts = {
         key: {
-            "dialogue": [t.text.surface for t in contents[key].dialogue.turns],
+            "dialogue": turns(contents[key]),
             "reading": [s.surface for s in contents[key].reading.sentences],
         }
         for key in keys

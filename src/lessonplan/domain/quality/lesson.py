@@ -111,7 +111,8 @@ def _lines(stages: Mapping[StageName, BaseModel]) -> Iterator[tuple[str, str, Ta
     """(group, path, text) of every line a learner reads as text, not as a word or phrase."""
     content = stages.get("content")
     if isinstance(content, ContentStage):
-        for i, turn in enumerate(content.dialogue.turns):
+        turns = content.dialogue.turns if content.dialogue is not None else []
+        for i, turn in enumerate(turns):
             yield "dialogue", f"$.stages.content.data.dialogue.turns[{i}].text", turn.text
         for i, sentence in enumerate(content.reading.sentences):
             yield "reading", f"$.stages.content.data.reading.sentences[{i}]", sentence

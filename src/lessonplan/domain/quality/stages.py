@@ -20,6 +20,7 @@ from lessonplan.domain.lesson import (
     STAGE_MODELS,
     ComprehensionStage,
     ContentStage,
+    Dialogue,
     InteractionStage,
     ProductionStage,
     StageName,
@@ -100,7 +101,25 @@ def _check_content(
         if gf.id not in explained:
             msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) has no explanation."
             issues.append(warning("content.grammar_coverage", msg, "$.grammar"))
+    # A vocabulary-and-grammar lesson (no authored dialogue) has none; one, when there, is
+    # checked against the plan.
     dialogue = content.dialogue
+    if dialogue is not None:
+        issues += _check_dialogue(dialogue, plan)
+    issues += _word_count_issues(content, plan)
+    if kit is not None:
+        words = "\n".join(w.text.surface for w in content.words)
+        for i, word in enumerate(kit.required_words()):
+            if not contains_word(words, word.surface):
+                msg = (
+                    f"required kit word {word.surface!r} (kit.words[{i}]) is not in the word list."
+                )
+                issues.append(warning("content.kit_word", msg, "$.words"))
+    return issues
+
+
+def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
     scenario = find_scenario(plan, dialogue.scenario)
     if scenario is None:
         msg = f"dialogue scenario {dialogue.scenario!r} is not a scenario of the plan."
@@ -111,14 +130,12 @@ def _check_content(
             if turn.speaker.strip().casefold() not in labels:
                 msg = f"speaker {turn.speaker!r} is not a role of scenario {scenario.name!r}."
                 issues.append(error("dialogue.speaker", msg, f"$.dialogue.turns[{i}].speaker"))
-    if scenario is not None:
         lines = [
             (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
             for i, turn in enumerate(dialogue.turns)
         ]
         issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
-        issues += _turn_register_labels(content, scenario)
-    issues += _word_count_issues(content, plan)
+        issues += _turn_register_labels(dialogue, scenario)
     issues += _vocabulary_issue(
         "dialogue.vocabulary",
         "the dialogue",
@@ -127,14 +144,6 @@ def _check_content(
         MIN_DIALOGUE_ITEMS,
         "$.dialogue.turns",
     )
-    if kit is not None:
-        words = "\n".join(w.text.surface for w in content.words)
-        for i, word in enumerate(kit.required_words()):
-            if not contains_word(words, word.surface):
-                msg = (
-                    f"required kit word {word.surface!r} (kit.words[{i}]) is not in the word list."
-                )
-                issues.append(warning("content.kit_word", msg, "$.words"))
     return issues
 
 
@@ -166,6 +175,10 @@ def _check_comprehension(
             issues.append(warning("comprehension.evidence_missing", msg, f"{path}.evidence"))
             continue
         source = content.dialogue if q.source == "dialogue" else content.reading
+        if source is None:
+            msg = f"question {q.id!r} asks about a dialogue the lesson does not have."
+            issues.append(error("comprehension.evidence", msg, f"{path}.source"))
+            continue
         evidence = norm(q.evidence)
         lines = [
             {norm(t.surface), norm(t.reading), norm(t.translation)} - {""}
@@ -291,10 +304,10 @@ def _register_issues(
     return issues
 
 
-def _turn_register_labels(content: ContentStage, scenario: Scenario) -> list[QualityIssue]:
+def _turn_register_labels(dialogue: Dialogue, scenario: Scenario) -> list[QualityIssue]:
     roles = {r.label.strip().casefold(): r for r in scenario.roles}
     issues: list[QualityIssue] = []
-    for i, turn in enumerate(content.dialogue.turns):
+    for i, turn in enumerate(dialogue.turns):
         role = roles.get(turn.speaker.strip().casefold())
         if role is not None and role.register != turn.register:
             msg = (
