@@ -16,7 +16,9 @@ from typing import Any
 import fugashi
 
 from lessonplan.japanese.kana import (
+    has_kana,
     has_kanji,
+    has_latin,
     is_kana,
     is_katakana,
     normalize_width,
@@ -32,7 +34,14 @@ from lessonplan.japanese.numbers import (
     parse_number,
 )
 
-PUNCTUATION_POS = {"補助記号", "記号", "空白"}
+PUNCTUATION_POS = {"補助記号", "空白"}
+# Latin letters as Japanese reads them (Mサイズ エムサイズ, JR ジェーアール, 2LDK にエルディーケー).
+_LETTER_KANA = (
+    "エー ビー シー ディー イー エフ ジー エイチ アイ ジェー ケー エル エム エヌ オー ピー "
+    "キュー アール エス ティー ユー ブイ ダブリュー エックス ワイ ゼット"
+)
+LETTER_NAMES = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _LETTER_KANA.split(" "), strict=True))
+MAX_SPELLED_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,10 @@ class Token:
 
     @property
     def is_punctuation(self) -> bool:
-        return self.pos in PUNCTUATION_POS
+        if self.pos in PUNCTUATION_POS:
+            return True
+        # 記号 covers both "%" and a stray katakana syllable (ティ in グエン・ティ・マイ).
+        return self.pos == "記号" and not (has_kana(self.surface) or has_latin(self.surface))
 
     @property
     def is_particle(self) -> bool:
@@ -76,11 +88,22 @@ def _feature(node: Any, name: str) -> str:
     return "" if value in (None, "*") else str(value)
 
 
+def _spelled(surface: str) -> str | None:
+    """An acronym of up to four Latin capitals read letter by letter (JR ジェーアール)."""
+    letters = normalize_width(surface)
+    short = letters.isascii() and letters.isalpha() and len(letters) <= MAX_SPELLED_LETTERS
+    if short and (letters.isupper() or len(letters) == 1):
+        return "".join(LETTER_NAMES[c] for c in letters.upper())
+    return None
+
+
 def _default_reading(surface: str, kana: str) -> str:
     if is_katakana(surface):
         return surface
     if is_kana(surface):
         return surface
+    if has_latin(surface):
+        return kana or _spelled(surface) or surface
     if not kana:
         return surface
     return to_hiragana(kana)
@@ -292,9 +315,18 @@ def _with_reading(token: Token, reading: str, *, surface: str | None = None) -> 
     )
 
 
+def _space(white: str) -> Token:
+    return Token(surface=white, lemma=white, base=white, pos="空白", pos2="", reading=white)
+
+
 @lru_cache(maxsize=4096)
 def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    raw = [_raw_token(node) for node in _tagger()(text)]
+    raw: list[Token] = []
+    for node in _tagger()(text):
+        white = getattr(node, "white_space", "")
+        if white:  # MeCab drops spaces; keep them so readings and furigana spell the surface
+            raw.append(_space(white))
+        raw.append(_raw_token(node))
     return tuple(_apply_numbers(_merge_digit_groups(raw)))
 
 
