@@ -16,6 +16,7 @@ from typing import Any
 import fugashi
 
 from lessonplan.japanese.kana import (
+    UNVOICED,
     has_kana,
     has_kanji,
     has_latin,
@@ -44,8 +45,6 @@ LETTER_NAMES = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _LETTER_KANA.split(" "), s
 MAX_SPELLED_LETTERS = 4
 # Numeral units that join the digits around them into one number (6万2千 → 62000).
 _UNITS = frozenset("十百千万億")
-# A voiced first kana and its unvoiced form (rendaku undone: バコ → ハコ).
-_UNVOICED = dict(zip("がぎぐげござじずぜぞだぢづでどばびぶべぼ", "かきくけこさしすせそたちつてとはひふへほ", strict=True))
 # What may stand before a word that starts a phrase (not the second half of a compound).
 _PHRASE_BOUNDARY_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記号"})
 
@@ -363,7 +362,7 @@ def _unvoiced_start(token: Token, previous: Token | None) -> Token:
     reading, base = token.reading, to_hiragana(token.kana_base)
     if not reading or not base or not has_kanji(token.surface) or is_kana(token.surface):
         return token
-    unvoiced = _UNVOICED.get(reading[0])
+    unvoiced = UNVOICED.get(reading[0])
     if unvoiced is None or base[0] != unvoiced:
         return token
     return _with_reading(token, unvoiced + reading[1:])
