@@ -30,7 +30,11 @@ SET_PHRASES = (
     "お疲れ様です",
     "失礼します",
     "いらっしゃいませ",
+    "いらっしゃい",
+    "お大事に",
+    "どうも",
 )
+_TRAILING_PUNCTUATION = "。！？!?、，,…〜～ 　"
 # UniDic lemmas of verbs that name what happens to someone, not what they choose to do.
 NONVOLITIONAL_VERBS = frozenset(
     {
@@ -82,19 +86,32 @@ def _content_tokens(sentence: str) -> list[Token]:
     return [t for t in tokenize(text) if not t.is_punctuation]
 
 
-def _is_polite(token: Token) -> bool:
+def _is_polite(token: Token, following: Token | None) -> bool:
+    if token.pos == "助動詞" and token.surface == "でしょ":
+        return following is not None and following.surface == "う"  # でしょ？ is plain
     if token.pos == "助動詞" and token.lemma in {"です", "ます"}:
         return True
     return token.pos == "動詞" and token.base in {"くださる", "下さる"}
 
 
+def _ends_in_set_phrase(sentence: str) -> bool:
+    bare = _QUOTED.sub("", sentence).rstrip(_TRAILING_PUNCTUATION)
+    return any(bare.endswith(phrase) for phrase in SET_PHRASES)
+
+
 def sentence_register(sentence: str) -> SentenceRegister:
     """The register a sentence's own predicate shows (quotes and set phrases ignored)."""
     tokens = _content_tokens(sentence)
-    if any(_is_polite(t) for t in tokens):
+    if any(
+        _is_polite(t, tokens[i + 1] if i + 1 < len(tokens) else None) for i, t in enumerate(tokens)
+    ):
         return "polite"
+    if _ends_in_set_phrase(sentence):
+        return "neutral"  # はい、お大事に。 / 説明していただいて、ありがとうございました。
     while tokens and tokens[-1].pos == "助詞" and tokens[-1].surface in _FINAL_PARTICLES:
         tokens.pop()
+    if tokens and tokens[-1].pos == "助動詞" and tokens[-1].surface == "でしょ":
+        return "plain"
     if not tokens:
         return "neutral"
     last = tokens[-1]
