@@ -154,8 +154,7 @@ def lesson_view(lesson: Lesson) -> Group:
     ] + [("lesson", issue) for issue in lesson.quality_issues]
     if issues:
         lines = [
-            f"[yellow]{i.get('severity', '')}[/yellow] {where}: {i.get('code')} "
-            f"{i.get('path', '')} — {i.get('message', '')}"
+            f"[yellow]{i.severity}[/yellow] {where}: {i.code} {i.path} — {i.message}"
             for where, i in issues
         ]
         parts.append(Panel("\n".join(lines), title="Quality issues", expand=False))

@@ -11,16 +11,32 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.models import DomainPlan, Register
 
 StageName = Literal["content", "comprehension", "production", "interaction"]
 STAGES: tuple[StageName, ...] = ("content", "comprehension", "production", "interaction")
+# Stages generated from the content stage (they read its dialogue and reading).
+CONTENT_READERS: tuple[StageName, ...] = ("comprehension", "production", "interaction")
 StageStatus = Literal["pending", "done", "failed"]
 LessonStatus = Literal["complete", "partial", "failed"]
 
 
+class FuriganaSegment(BaseModel):
+    """A piece of a surface: a kanji run with its kana ``reading``, or kana/punctuation (None)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: str
+    reading: str | None = None
+
+
 class TargetText(BaseModel):
-    """Target-language text: surface form, kana reading, romanisation and translation."""
+    """Target-language text: surface form, kana reading, romanisation, furigana and translation.
+
+    Generators give ``surface`` and ``translation``; the Japanese text layer
+    (:mod:`lessonplan.japanese`) derives ``reading``, ``romaji`` and ``furigana`` from the surface.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
@@ -28,6 +44,7 @@ class TargetText(BaseModel):
     reading: str = ""
     romaji: str = ""
     translation: str = ""
+    furigana: list[FuriganaSegment] = Field(default_factory=list)
 
 
 # --- content ----------------------------------------------------------------------------------
@@ -188,7 +205,7 @@ class StageRecord(BaseModel):
     duration_ms: float = 0.0
     error: str | None = None
     error_type: str | None = None
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
 
 class Lesson(BaseModel):
@@ -211,7 +228,7 @@ class Lesson(BaseModel):
     status: LessonStatus = "complete"
     stages: dict[StageName, StageRecord]
     created_at: datetime | None = None
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
     def stage_data(self, name: StageName) -> BaseModel | None:
         record = self.stages.get(name)

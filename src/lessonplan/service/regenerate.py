@@ -18,7 +18,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName, StageRecord
+from lessonplan.domain.lesson import (
+    CONTENT_READERS,
+    STAGES,
+    ContentStage,
+    Lesson,
+    StageName,
+    StageRecord,
+)
 from lessonplan.domain.models import DomainPlan, PrelessonKit
 from lessonplan.errors import BadInputError, UnknownLessonError
 from lessonplan.service.compile import resolve_descriptor
@@ -69,7 +76,7 @@ async def regenerate_stage(
         plan, plan_source, plan_version = result.plan, result.source, result.provenance.plan_version
 
     content = None
-    if stage_name == "comprehension":
+    if stage_name in CONTENT_READERS:
         current = lesson.stages.get("content")
         if current is None or current.status != "done" or current.data is None:
             raise BadInputError(

