@@ -1,0 +1,165 @@
+"""FORMAT.md's content rules for an authored lesson, as a teacher would check them.
+
+The model (:mod:`lessonplan.planners.offline.authored`) already refuses unknown fields and
+dangling references; these rules look at the text: evidence quoted verbatim from the source it
+names, key expressions present, true and false keys both used, no full sentence written twice,
+every word used, the counts FORMAT.md gives. Each violation is one line naming the JSON path.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lessonplan.domain.inflection import contains_word
+from lessonplan.planners.offline.authored import STEPS, AuthoredLesson
+
+WORDS = (20, 30)
+KEY_EXPRESSIONS = (3, 6)
+GRAMMAR = (2, 4)
+EXAMPLES = (2, 3)
+DIALOGUES = (1, 3)
+QUESTIONS = (6, 8)
+TASKS = (4, 6)
+ROLE_PLAYS = (1, 2)
+TURNS = {"A1": (8, 12), "A2": (8, 12)}
+TURNS_HIGHER = (10, 16)
+READING = {"A1": (4, 8), "A2": (6, 10), "B1": (8, 12)}
+READING_HIGHER = (10, 16)
+_PUNCT = re.compile(r"[\s。、！？!?,.「」『』…・〜～]")
+# Sentences this short ("はい。", "ええ。") may repeat.
+MIN_SENTENCE_CHARS = 5
+
+
+def _norm(text: str) -> str:
+    return _PUNCT.sub("", text)
+
+
+def _count(what: str, value: int, bounds: tuple[int, int], path: str) -> list[str]:
+    low, high = bounds
+    if low <= value <= high:
+        return []
+    return [f"{path}: {value} {what}; FORMAT.md asks for {low}-{high}"]
+
+
+def lesson_texts(lesson: AuthoredLesson) -> list[tuple[str, str]]:
+    """Every Japanese sentence of the lesson with its JSON path."""
+    texts: list[tuple[str, str]] = []
+    for i, d in enumerate(lesson.dialogues):
+        texts += [(f"$.dialogues[{i}].turns[{j}]", t.surface) for j, t in enumerate(d.turns)]
+    texts += [(f"$.reading.sentences[{i}]", s.surface) for i, s in enumerate(lesson.reading.sentences)]
+    for i, g in enumerate(lesson.grammar):
+        texts += [(f"$.grammar[{i}].examples[{j}]", e.surface) for j, e in enumerate(g.examples)]
+    texts += [
+        (f"$.production[{i}].model_answer", t.model_answer.surface)
+        for i, t in enumerate(lesson.production)
+    ]
+    for i, rp in enumerate(lesson.role_plays):
+        texts += [
+            (f"$.role_plays[{i}].partner_lines[{j}]", p.surface)
+            for j, p in enumerate(rp.partner_lines)
+        ]
+        texts += [
+            (f"$.role_plays[{i}].useful_expressions[{j}]", p.surface)
+            for j, p in enumerate(rp.useful_expressions)
+        ]
+    return texts
+
+
+def _counts(lesson: AuthoredLesson) -> list[str]:
+    problems = _count("words", len(lesson.words), WORDS, "$.words")
+    problems += _count("key expressions", len(lesson.key_expressions), KEY_EXPRESSIONS, "$.key_expressions")
+    problems += _count("grammar points", len(lesson.grammar), GRAMMAR, "$.grammar")
+    for i, g in enumerate(lesson.grammar):
+        problems += _count("examples", len(g.examples), EXAMPLES, f"$.grammar[{i}].examples")
+    problems += _count("dialogues", len(lesson.dialogues), DIALOGUES, "$.dialogues")
+    turns = TURNS.get(lesson.level, TURNS_HIGHER)
+    for i, d in enumerate(lesson.dialogues):
+        problems += _count("turns", len(d.turns), turns, f"$.dialogues[{i}].turns")
+    reading = READING.get(lesson.level, READING_HIGHER)
+    problems += _count("sentences", len(lesson.reading.sentences), reading, "$.reading.sentences")
+    problems += _count("questions", len(lesson.comprehension), QUESTIONS, "$.comprehension")
+    problems += _count("tasks", len(lesson.production), TASKS, "$.production")
+    problems += _count("role-plays", len(lesson.role_plays), ROLE_PLAYS, "$.role_plays")
+    return problems
+
+
+def _evidence(lesson: AuthoredLesson) -> list[str]:
+    problems: list[str] = []
+    for i, q in enumerate(lesson.comprehension):
+        if q.source == "dialogue" and q.dialogue_id:
+            lines = [t.surface for t in lesson.dialogue(q.dialogue_id).turns]
+        else:
+            lines = [s.surface for s in lesson.reading.sentences]
+        if not any(q.evidence in line for line in lines):
+            where = q.dialogue_id if q.source == "dialogue" else "the reading"
+            problems.append(
+                f"$.comprehension[{i}].evidence: {q.evidence!r} is not a verbatim part of "
+                f"one line of {where}"
+            )
+    kinds = {q.kind for q in lesson.comprehension}
+    for kind in ("true_false", "multiple_choice", "short_answer"):
+        if kind not in kinds:
+            problems.append(f"$.comprehension: no {kind} question")
+    keys = [q.answer for q in lesson.comprehension if q.kind == "true_false"]
+    if len(keys) < 2 or set(keys) != {"True", "False"}:
+        problems.append(f"$.comprehension: true_false keys {keys}; at least 2, True and False")
+    return problems
+
+
+def _expressions_and_words(lesson: AuthoredLesson) -> list[str]:
+    problems: list[str] = []
+    performed = [t.surface for d in lesson.dialogues for t in d.turns]
+    performed += [s.surface for s in lesson.reading.sentences]
+    for i, expr in enumerate(lesson.key_expressions):
+        if not any(expr.surface in line for line in performed):
+            problems.append(
+                f"$.key_expressions[{i}]: {expr.surface!r} is in no dialogue turn or reading "
+                "sentence"
+            )
+    used = "\n".join(text for path, text in lesson_texts(lesson) if ".grammar[" not in path)
+    surfaces = [w.surface for w in lesson.words]
+    for i, word in enumerate(lesson.words):
+        if not contains_word(used, word.surface):
+            problems.append(f"$.words[{i}]: {word.surface!r} is used in no sentence of the lesson")
+        if surfaces.count(word.surface) > 1 and surfaces.index(word.surface) == i:
+            problems.append(f"$.words[{i}]: {word.surface!r} is listed twice")
+    for i, task in enumerate(lesson.production):
+        for word in task.vocabulary:
+            if word not in surfaces:
+                problems.append(f"$.production[{i}].vocabulary: {word!r} is not a lesson word")
+    return problems
+
+
+def _repeats(lesson: AuthoredLesson) -> list[str]:
+    problems: list[str] = []
+    first: dict[str, str] = {}
+    for path, text in lesson_texts(lesson):
+        if ".useful_expressions[" in path:
+            continue
+        key = _norm(text)
+        if len(key) < MIN_SENTENCE_CHARS:
+            continue
+        if key in first:
+            problems.append(f"{path}: {text!r} repeats {first[key]}")
+        else:
+            first[key] = path
+    return problems
+
+
+def _order(lesson: AuthoredLesson) -> list[str]:
+    steps = [STEPS.index(t.step) for t in lesson.production]
+    if steps != sorted(steps):
+        return ["$.production: tasks are not ordered controlled → guided → free"]
+    return []
+
+
+def rule_violations(lesson: AuthoredLesson) -> list[str]:
+    """Every FORMAT.md content rule the lesson breaks, one line each (empty when it follows)."""
+    return (
+        _counts(lesson)
+        + _evidence(lesson)
+        + _expressions_and_words(lesson)
+        + _repeats(lesson)
+        + _order(lesson)
+    )
