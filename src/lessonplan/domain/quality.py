@@ -22,6 +22,7 @@ from lessonplan.domain.lesson import (
     STAGE_MODELS,
     ComprehensionStage,
     ContentStage,
+    Dialogue,
     InteractionStage,
     ProductionStage,
     StageName,
@@ -347,18 +348,9 @@ def _vocabulary_issue(
     return [_error(code, msg, path)]
 
 
-def _check_content(
-    content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None
-) -> list[QualityIssue]:
+def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
+    """A vocabulary-and-grammar lesson has no dialogue; a dialogue, when there, uses the plan."""
     issues: list[QualityIssue] = []
-    for i, explanation in enumerate(content.grammar):
-        issues += _grammar_id_issue(explanation.grammar_id, plan, f"$.grammar[{i}].grammar_id")
-    explained = {g.grammar_id for g in content.grammar}
-    for gf in plan.grammar_functions:
-        if gf.id not in explained:
-            msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) has no explanation."
-            issues.append(_warning("content.grammar_coverage", msg, "$.grammar"))
-    dialogue = content.dialogue
     scenario = _find_scenario(plan, dialogue.scenario)
     if scenario is None:
         msg = f"dialogue scenario {dialogue.scenario!r} is not a scenario of the plan."
@@ -377,6 +369,22 @@ def _check_content(
         MIN_DIALOGUE_ITEMS,
         "$.dialogue.turns",
     )
+    return issues
+
+
+def _check_content(
+    content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None
+) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    for i, explanation in enumerate(content.grammar):
+        issues += _grammar_id_issue(explanation.grammar_id, plan, f"$.grammar[{i}].grammar_id")
+    explained = {g.grammar_id for g in content.grammar}
+    for gf in plan.grammar_functions:
+        if gf.id not in explained:
+            msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) has no explanation."
+            issues.append(_warning("content.grammar_coverage", msg, "$.grammar"))
+    if content.dialogue is not None:
+        issues += _check_dialogue(content.dialogue, plan)
     if kit is not None:
         words = "\n".join(w.text.surface for w in content.words)
         for i, word in enumerate(kit.required_words()):
@@ -408,6 +416,10 @@ def _check_comprehension(
             issues.append(_warning("comprehension.evidence_missing", msg, f"{path}.evidence"))
             continue
         source = content.dialogue if q.source == "dialogue" else content.reading
+        if source is None:
+            msg = f"question {q.id!r} asks about a dialogue the lesson does not have."
+            issues.append(_error("comprehension.evidence", msg, f"{path}.source"))
+            continue
         texts = [f for t in _target_texts(source) for f in (t.surface, t.reading, t.translation)]
         if _norm(q.evidence) not in _norm("\n".join(texts)):
             msg = f"question {q.id!r}: the evidence is not a quote from the {q.source}."

@@ -199,9 +199,7 @@ class AuthoredLesson(_Strict):
         for i, rp in enumerate(self.role_plays):
             for key in rp.grammar:
                 if key not in keys:
-                    raise ValueError(
-                        f"role_plays[{i}].grammar {key!r} is not a grammar key {keys}"
-                    )
+                    raise ValueError(f"role_plays[{i}].grammar {key!r} is not a grammar key {keys}")
         return self
 
     def grammar_point(self, key: str) -> AuthoredGrammar:

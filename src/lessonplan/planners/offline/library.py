@@ -49,9 +49,7 @@ def parse_lesson(text: str, *, name: str) -> AuthoredLesson:
 
 def lesson_files() -> list[Traversable]:
     folder = resources.files(LESSONS_PACKAGE).joinpath(LESSONS_DIR)
-    return sorted(
-        (f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name
-    )
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
 
 
 @cache

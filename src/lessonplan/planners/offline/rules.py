@@ -47,7 +47,9 @@ def lesson_texts(lesson: AuthoredLesson) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     for i, d in enumerate(lesson.dialogues):
         texts += [(f"$.dialogues[{i}].turns[{j}]", t.surface) for j, t in enumerate(d.turns)]
-    texts += [(f"$.reading.sentences[{i}]", s.surface) for i, s in enumerate(lesson.reading.sentences)]
+    texts += [
+        (f"$.reading.sentences[{i}]", s.surface) for i, s in enumerate(lesson.reading.sentences)
+    ]
     for i, g in enumerate(lesson.grammar):
         texts += [(f"$.grammar[{i}].examples[{j}]", e.surface) for j, e in enumerate(g.examples)]
     texts += [
@@ -68,7 +70,9 @@ def lesson_texts(lesson: AuthoredLesson) -> list[tuple[str, str]]:
 
 def _counts(lesson: AuthoredLesson) -> list[str]:
     problems = _count("words", len(lesson.words), WORDS, "$.words")
-    problems += _count("key expressions", len(lesson.key_expressions), KEY_EXPRESSIONS, "$.key_expressions")
+    problems += _count(
+        "key expressions", len(lesson.key_expressions), KEY_EXPRESSIONS, "$.key_expressions"
+    )
     problems += _count("grammar points", len(lesson.grammar), GRAMMAR, "$.grammar")
     for i, g in enumerate(lesson.grammar):
         problems += _count("examples", len(g.examples), EXAMPLES, f"$.grammar[{i}].examples")
@@ -125,9 +129,9 @@ def _expressions_and_words(lesson: AuthoredLesson) -> list[str]:
         if surfaces.count(word.surface) > 1 and surfaces.index(word.surface) == i:
             problems.append(f"$.words[{i}]: {word.surface!r} is listed twice")
     for i, task in enumerate(lesson.production):
-        for word in task.vocabulary:
-            if word not in surfaces:
-                problems.append(f"$.production[{i}].vocabulary: {word!r} is not a lesson word")
+        for listed in task.vocabulary:
+            if listed not in surfaces:
+                problems.append(f"$.production[{i}].vocabulary: {listed!r} is not a lesson word")
     return problems
 
 

@@ -1,4 +1,6 @@
-"""Building a DomainPlan from the descriptor, the learner's profile and the pre-lesson kit.
+"""The plan of a descriptor nobody authored a lesson for (a user's import), from bundled data.
+
+Its stages are a vocabulary-and-grammar lesson (:mod:`lessonplan.planners.offline.generic`).
 
 The plan is assembled to satisfy the SPEC §4 ranges by construction: kit words first (their own
 buckets, or merged into the first topic bucket when too few), then buckets for the learner's
