@@ -19,8 +19,21 @@ StageStatus = Literal["pending", "done", "failed"]
 LessonStatus = Literal["complete", "partial", "failed"]
 
 
+class FuriganaSegment(BaseModel):
+    """A piece of a surface: a kanji run with its kana ``reading``, or kana/punctuation (None)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    text: str
+    reading: str | None = None
+
+
 class TargetText(BaseModel):
-    """Target-language text: surface form, kana reading, romanisation and translation."""
+    """Target-language text: surface form, kana reading, romanisation, furigana and translation.
+
+    Generators give ``surface`` and ``translation``; the Japanese text layer
+    (:mod:`lessonplan.japanese`) derives ``reading``, ``romaji`` and ``furigana`` from the surface.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
@@ -28,6 +41,7 @@ class TargetText(BaseModel):
     reading: str = ""
     romaji: str = ""
     translation: str = ""
+    furigana: list[FuriganaSegment] = Field(default_factory=list)
 
 
 # --- content ----------------------------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""Hepburn romanisation of analysed tokens, with one convention (see the README).
+
+- Modified Hepburn: し shi, ち chi, つ tsu, ふ fu, じ ji; ん before a vowel or y is ``n'``
+  (kin'en); ん is always ``n`` (shinbun, not shimbun); っ doubles the consonant (っち → tch).
+- Particles は, へ, を are wa, e, o.
+- Long vowels with macrons: おう/おお → ō, うう → ū, ああ → ā, ええ → ē, and the katakana
+  long mark ー lengthens the vowel before it (コーヒー kōhī). い after i or e is written out
+  (oishii, sensei). A verb's final う is not a long vowel (omou, iu).
+- Words are separated by spaces: a verb or adjective keeps its endings and auxiliaries (nomimasen,
+  tabete, ikanakereba); です/だ, particles and ください stand alone (nonde kudasai, desu ka);
+  prefixes お/ご join their word (ocha); honorific suffixes take a hyphen (Tanaka-san);
+  a number and its counter form one word (sankai).
+- Katakana words are romanised like any other word (kōhī, not "coffee"); digits are read out
+  (3回 → sankai); sentence punctuation is kept (。→ ., 、→ ,, ？→ ?, 「」→ "); everything is
+  lower case.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import cutlet
+
+from lessonplan.japanese.analyser import Token
+from lessonplan.japanese.kana import is_kana, to_hiragana
+
+_PARTICLES = {"は": "wa", "へ": "e", "を": "o"}
+_MACRON = {"a": "ā", "i": "ī", "u": "ū", "e": "ē", "o": "ō"}
+_CLOSING = {
+    "。": ".",
+    "、": ",",
+    "，": ",",
+    "．": ".",
+    "？": "?",
+    "?": "?",
+    "！": "!",
+    "!": "!",
+    "」": '"',
+    "』": '"',
+    "）": ")",
+    ")": ")",
+    "：": ":",
+    ":": ":",
+    "；": ";",
+    "…": "...",
+}
+_OPENING = {"「": '"', "『": '"', "（": "(", "(": "("}
+_SEPARATORS = {"・", "　", " ", "／", "/"}
+_TILDE = {"〜": "~", "～": "~"}
+_HONORIFICS = {"さん", "様", "さま", "くん", "君", "ちゃん"}
+_ENDINGS = {"て", "で", "ば", "たり", "だり", "ちゃ", "じゃ"}
+_ATTACHING_POS = {"動詞", "形容詞", "助動詞"}
+# Nouns that join the noun before them into one word (日本語 nihongo).
+_BOUND_NOUNS = {"語"}
+
+
+@lru_cache(maxsize=1)
+def _cutlet() -> Any:
+    return cutlet.Cutlet(system="hepburn", use_foreign_spelling=False)
+
+
+def kana_to_romaji(kana: str, long_ok: list[bool] | None = None) -> str:
+    """Hepburn for a run of kana (hiragana or katakana), with the macron convention."""
+    kana = to_hiragana(kana)
+    flags = long_ok if long_ok is not None else [True] * len(kana)
+    table = _cutlet()
+    chunks: list[str] = []
+    for i, char in enumerate(kana):
+        prev = kana[i - 1] if i else None
+        nxt = kana[i + 1] if i + 1 < len(kana) else None
+        last = next((c for c in reversed(chunks) if c), "")
+        if char == "ー" and last and last[-1] in _MACRON:
+            _lengthen(chunks)
+            chunks.append("")
+            continue
+        if (
+            flags[i]
+            and last
+            and (
+                (char == "う" and last[-1] in "ou")
+                or (char == "お" and last[-1] == "o")
+                or (char == "あ" and last[-1] == "a")
+                or (char == "え" and last[-1] == "e")
+            )
+            and (prev is not None and prev not in "っん")
+        ):
+            _lengthen(chunks)
+            chunks.append("")
+            continue
+        if char == "っ" and nxt is None:
+            chunks.append("")
+            continue
+        chunks.append(str(table.get_single_mapping(prev, char, nxt)))
+    return "".join(chunks)
+
+
+def _lengthen(chunks: list[str]) -> None:
+    for j in range(len(chunks) - 1, -1, -1):
+        if chunks[j]:
+            chunks[j] = chunks[j][:-1] + _MACRON[chunks[j][-1]]
+            return
+
+
+def _token_kana(token: Token) -> str:
+    reading = token.reading
+    if token.pron.endswith("ワ") and reading.endswith("は"):
+        reading = reading[:-1] + "わ"
+    return reading
+
+
+def _verb_final_u(token: Token) -> bool:
+    return (
+        token.pos == "動詞"
+        and "ワア行" in token.conj_type
+        and (token.conj_form.startswith("終止形") or token.conj_form.startswith("連体形"))
+        and token.surface.endswith("う")
+    )
+
+
+def _attaches(token: Token, unit: list[Token]) -> bool:
+    if not unit:
+        return False
+    last = unit[-1]
+    if last.is_punctuation:
+        return False
+    if last.pos == "接頭辞":
+        return True
+    if token.pos == "助動詞":
+        return token.lemma not in {"です", "だ"} or last.pos == "助動詞"
+    if token.pos == "助詞" and token.pos2 == "接続助詞" and token.surface in _ENDINGS:
+        return last.pos in _ATTACHING_POS
+    if token.pos == "接尾辞":
+        return True
+    if token.surface in _BOUND_NOUNS and token.pos == "名詞":
+        return last.pos == "名詞"
+    if token.pos == "形容詞" and token.pos2 == "非自立可能":
+        return last.pos in _ATTACHING_POS and last.conj_form.startswith("連用形")
+    return (
+        token.pos == "動詞"
+        and token.pos2 == "非自立可能"
+        and token.lemma != "為る"
+        and last.pos == "動詞"
+        and last.conj_form.startswith("連用形")
+    )
+
+
+def _unit_romaji(unit: list[Token]) -> str:
+    """One word's romaji: its tokens' kana romanised together (っ and ん see across tokens)."""
+    out = ""
+    kana = ""
+    flags: list[bool] = []
+
+    def flush() -> None:
+        nonlocal out, kana, flags
+        if kana:
+            out += kana_to_romaji(kana, flags)
+        kana, flags = "", []
+
+    for token in unit:
+        if token.is_particle and token.surface in _PARTICLES:
+            flush()
+            out += _PARTICLES[token.surface]
+            continue
+        text = _token_kana(token)
+        if not is_kana(text):
+            flush()
+            out += text.lower()
+            continue
+        if (out or kana) and token.pos == "接尾辞" and token.surface in _HONORIFICS:
+            flush()
+            out += "-"
+        token_flags = [True] * len(text)
+        if kana:
+            token_flags[0] = False
+        if _verb_final_u(token):
+            token_flags[-1] = False
+        kana += text
+        flags += token_flags
+    flush()
+    return out
+
+
+def romanize(tokens: list[Token]) -> str:
+    """The romaji of a token sequence, words spaced, punctuation kept."""
+    units: list[list[Token]] = []
+    for token in tokens:
+        if units and not token.is_punctuation and _attaches(token, units[-1]):
+            units[-1].append(token)
+        else:
+            units.append([token])
+    out = ""
+    glue = True
+    for unit in units:
+        first = unit[0]
+        if first.is_punctuation or first.surface in _SEPARATORS:
+            mark = first.surface
+            if mark in _CLOSING:
+                out += _CLOSING[mark]
+                glue = False
+            elif mark in _OPENING:
+                out += ("" if glue else " ") + _OPENING[mark]
+                glue = True
+            elif mark in _TILDE:
+                out += ("" if glue else " ") + "~"
+                glue = True
+            elif mark in _SEPARATORS:
+                glue = False
+            elif mark.strip():
+                out += mark
+            continue
+        word = _unit_romaji(unit)
+        if not word:
+            continue
+        out += ("" if glue else " ") + word
+        glue = False
+    return out.strip()
