@@ -35,8 +35,8 @@ from lessonplan.planners.offline.authored import (
 )
 from lessonplan.planners.offline.choose import normalize_pattern
 from lessonplan.planners.offline.examples import (
-    CEFR_JLPT,
     Example,
+    cefr_band,
     examples_for_word,
     sentences_containing,
     word_meaning,
@@ -89,7 +89,7 @@ def _authored_for(lesson: AuthoredLesson, gf: GrammarFunction) -> str | None:
 def pattern_examples(pattern: str, level: str, *, limit: int = KIT_EXAMPLES) -> list[Example]:
     """Real sentences that use a pattern (its longest kana/kanji run), easiest words first."""
     core = max(normalize_pattern(pattern).split("〜") or [""], key=len)
-    found = sentences_containing(core, limit=limit, level=CEFR_JLPT.get(level, "N1"))
+    found = sentences_containing(core, limit=limit, level=cefr_band(level))
     return found or sentences_containing(core, limit=limit)
 
 
