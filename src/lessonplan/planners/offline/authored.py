@@ -10,6 +10,7 @@ Pure values: nothing here does I/O.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,6 +32,8 @@ PartOfSpeech = Literal[
 Step = Literal["controlled", "guided", "free"]
 STEPS: tuple[Step, ...] = ("controlled", "guided", "free")
 _KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
+# ``register`` is FORMAT.md's field name; it shadows ABCMeta.register on the class only.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
 
 class _Strict(BaseModel):

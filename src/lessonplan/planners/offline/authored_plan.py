@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -115,12 +116,18 @@ def kit_words_missing(lesson: AuthoredLesson, kit: PrelessonKit) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def pattern_alternatives(pattern_ja: str) -> set[str]:
+    """A grammar point's patterns, normalised: "〜てみる／〜てみて（ください）" holds two."""
+    parts = [pattern_ja, *re.split(r"[／/]", pattern_ja)]
+    return {normalize_pattern(p) for p in parts if normalize_pattern(p)}
+
+
 def kit_grammar_missing(lesson: AuthoredLesson, kit: PrelessonKit) -> list[tuple[str, str]]:
-    taught = {normalize_pattern(g.pattern_ja) for g in lesson.grammar}
+    """Kit grammar the lesson does not teach as one of its own patterns."""
+    taught = set().union(*(pattern_alternatives(g.pattern_ja) for g in lesson.grammar))
     out: list[tuple[str, str]] = []
     for item in kit.required_grammar():
-        core = normalize_pattern(item.pattern)
-        if core and not any(core in t or t in core for t in taught if t):
+        if normalize_pattern(item.pattern) not in taught:
             out.append((item.pattern, item.meaning))
     return out
 

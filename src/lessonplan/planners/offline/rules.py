@@ -27,6 +27,7 @@ TURNS_HIGHER = (10, 16)
 READING = {"A1": (4, 8), "A2": (6, 10), "B1": (8, 12)}
 READING_HIGHER = (10, 16)
 _PUNCT = re.compile(r"[\s。、！？!?,.「」『』…・〜～]")
+_LATIN = re.compile(r"[A-Za-z]")
 # Sentences this short ("はい。", "ええ。") may repeat.
 MIN_SENTENCE_CHARS = 5
 
@@ -75,6 +76,11 @@ def _counts(lesson: AuthoredLesson) -> list[str]:
     )
     problems += _count("grammar points", len(lesson.grammar), GRAMMAR, "$.grammar")
     for i, g in enumerate(lesson.grammar):
+        if _LATIN.search(g.pattern_ja):
+            problems.append(
+                f"$.grammar[{i}].pattern_ja: {g.pattern_ja!r} has Latin letters; SPEC §4 asks "
+                "for Japanese script (write 〜 for a slot)"
+            )
         problems += _count("examples", len(g.examples), EXAMPLES, f"$.grammar[{i}].examples")
     problems += _count("dialogues", len(lesson.dialogues), DIALOGUES, "$.dialogues")
     turns = TURNS.get(lesson.level, TURNS_HIGHER)
@@ -124,7 +130,8 @@ def _expressions_and_words(lesson: AuthoredLesson) -> list[str]:
     used = "\n".join(text for path, text in lesson_texts(lesson) if ".grammar[" not in path)
     surfaces = [w.surface for w in lesson.words]
     for i, word in enumerate(lesson.words):
-        if not contains_word(used, word.surface):
+        stem_used = word.pos == "i-adjective" and f"{word.surface[:-1]}すぎ" in used
+        if not (contains_word(used, word.surface) or stem_used):
             problems.append(f"$.words[{i}]: {word.surface!r} is used in no sentence of the lesson")
         if surfaces.count(word.surface) > 1 and surfaces.index(word.surface) == i:
             problems.append(f"$.words[{i}]: {word.surface!r} is listed twice")
@@ -151,6 +158,22 @@ def _repeats(lesson: AuthoredLesson) -> list[str]:
     return problems
 
 
+MIN_ROLE_PLAY_WORDS = 3
+
+
+def _role_play_words(lesson: AuthoredLesson) -> list[str]:
+    problems: list[str] = []
+    for i, rp in enumerate(lesson.role_plays):
+        text = "\n".join(p.surface for p in rp.partner_lines + rp.useful_expressions)
+        used = [w.surface for w in lesson.words if contains_word(text, w.surface)]
+        if len(used) < MIN_ROLE_PLAY_WORDS:
+            problems.append(
+                f"$.role_plays[{i}]: its lines use {len(used)} of the lesson's words {used}; "
+                f"at least {MIN_ROLE_PLAY_WORDS}"
+            )
+    return problems
+
+
 def _order(lesson: AuthoredLesson) -> list[str]:
     steps = [STEPS.index(t.step) for t in lesson.production]
     if steps != sorted(steps):
@@ -165,5 +188,6 @@ def rule_violations(lesson: AuthoredLesson) -> list[str]:
         + _evidence(lesson)
         + _expressions_and_words(lesson)
         + _repeats(lesson)
+        + _role_play_words(lesson)
         + _order(lesson)
     )
