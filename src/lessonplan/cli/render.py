@@ -173,7 +173,9 @@ _KINDS = {
 def _comprehension_panel(comp: ComprehensionStage) -> Panel:
     body: list[str] = []
     for q in comp.questions:
-        body.append(f"{q.id}. " + escape(f"[{q.source}, {_KINDS.get(q.kind, q.kind)}] {q.question}"))
+        body.append(
+            f"{q.id}. " + escape(f"[{q.source}, {_KINDS.get(q.kind, q.kind)}] {q.question}")
+        )
         if q.options and q.kind == "multiple_choice":
             body += [f"      {chr(97 + i)}) {escape(o)}" for i, o in enumerate(q.options)]
         body.append(f"    [green]→ {escape(q.answer)}[/green]  [dim]({escape(q.evidence)})[/dim]")

@@ -56,9 +56,7 @@ def sentences_containing(fragment: str, *, limit: int = 3, level: str = "N1") ->
     at or below the JLPT ``level``."""
     ceiling = JLPT_LEVELS.index(level) if level in JLPT_LEVELS else len(JLPT_LEVELS) - 1
     pool = [
-        e
-        for e in example_sentences(fragment, limit=_POOL)
-        if JLPT_LEVELS.index(e.level) <= ceiling
+        e for e in example_sentences(fragment, limit=_POOL) if JLPT_LEVELS.index(e.level) <= ceiling
     ]
     pool.sort(key=lambda e: len(e.ja))
     return [Example(e.ja, e.en) for e in pool[:limit]]
