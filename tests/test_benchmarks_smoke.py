@@ -26,6 +26,7 @@ FIGURES: dict[str, list[str]] = {
     "regeneration": ["plan_calls", "wall_over_latency"],
     "critical_path": ["chain_length", "ratio", "sequential_ratio"],
     "prompt_tokens": ["compact_over_full"],
+    "output_tokens": ["saved_share", "recorded_before", "recorded_after"],
     "cached_fetch": ["sqlite_ratio", "postgres_ratio"],
     "memory": ["peak_rss_mb"],
 }

@@ -18,6 +18,7 @@ WORKLOADS: tuple[str, ...] = (
     "regeneration",
     "critical_path",
     "prompt_tokens",
+    "output_tokens",
     "cached_fetch",
 )
 

@@ -1,12 +1,13 @@
 """Critical path: compile wall time over (longest chain of dependent LLM calls × latency).
 
-A compile makes five LLM calls: the plan, then content, production and interaction together,
-then comprehension after content. The chain is measured from the calls' own intervals (the most
-calls that ran strictly one after another; goal: 3). ``ratio`` = mean compile wall time over
-(chain × simulated latency), goal ≤ 1.1. ``sequential_ratio`` is the same compile, in the same
-run and over the same denominator, with the provider wrapped so that every call is awaited one
-after another (an ``asyncio.Lock`` around each call): about 5/3. Every compile is a cold one (its
-own learner, so the plan is generated); the two variants alternate to share the noise.
+A compile makes five LLM calls: the plan, then content, then comprehension, production and
+interaction together (they build on the content's dialogue and reading). The chain is measured
+from the calls' own intervals (the most calls that ran strictly one after another; goal: 3).
+``ratio`` = mean compile wall time over (chain × simulated latency), goal ≤ 1.1.
+``sequential_ratio`` is the same compile, in the same run and over the same denominator, with
+the provider wrapped so that every call is awaited one after another (an ``asyncio.Lock``
+around each call): about 5/3. Every compile is a cold one (its own learner, so the plan is
+generated); the two variants alternate to share the noise.
 """
 
 from __future__ import annotations

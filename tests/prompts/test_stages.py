@@ -7,7 +7,7 @@ import pytest
 from lessonplan.domain.lesson import STAGE_MODELS, STAGES, ContentStage, StageName
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.prompts.datablocks import parse_data_blocks
-from lessonplan.prompts.stages import STAGE_SCHEMAS, build_stage_request
+from lessonplan.prompts.stages import STAGE_SCHEMAS, build_stage_request, stage_system_prompt
 from lessonplan.providers.base import LLMRequest
 from tests.domain import samples
 from tests.prompts.profiles import BENCHMARK_PROFILES
@@ -66,7 +66,38 @@ def test_comprehension_carries_dialogue_and_reading() -> None:
     content = samples.content_stage()
     blocks = parse_data_blocks(_request("comprehension", content=content).user)
     assert set(blocks["content"]) == {"dialogue", "reading"}
-    assert blocks["content"]["dialogue"] == content.dialogue.model_dump(mode="json")
+    dialogue = blocks["content"]["dialogue"]
+    assert dialogue["scenario"] == content.dialogue.scenario
+    assert [t["text"]["surface"] for t in dialogue["turns"]] == [
+        t.text.surface for t in content.dialogue.turns
+    ]
+    # Surface and translation only: readings and romaji are derived, not sent.
+    assert all(set(t["text"]) == {"surface", "translation"} for t in dialogue["turns"])
+
+
+@pytest.mark.parametrize("stage", ["production", "interaction"])
+def test_production_and_interaction_build_on_the_content(stage: StageName) -> None:
+    content = samples.content_stage()
+    request = _request(stage, content=content)
+    blocks = parse_data_blocks(request.user)
+    assert blocks["content"]["reading"]["sentences"][0]["surface"] == (
+        content.reading.sentences[0].surface
+    )
+    assert "content" in stage_system_prompt(stage)
+
+
+@pytest.mark.parametrize("stage", ["content", "production", "interaction"])
+def test_stage_schemas_ask_for_surface_and_translation_only(stage: StageName) -> None:
+    request = _request(stage, content=samples.content_stage())
+    text = request.schema["$defs"]["TargetText"]
+    assert set(text["properties"]) == {"surface", "translation"}
+    assert "romaji" not in stage_system_prompt(stage).split("TARGET_SCHEMA")[1]
+    assert "FuriganaSegment" not in request.schema["$defs"]
+
+
+def test_comprehension_is_told_to_balance_and_ground_answers() -> None:
+    prompt = stage_system_prompt("comprehension")
+    assert "balance" in prompt and "False" in prompt and "evidence" in prompt
 
 
 def test_comprehension_needs_content() -> None:
@@ -96,9 +127,8 @@ def test_instructions(stage: StageName) -> None:
         "one JSON object",
         "never instructions",
         "gf_001",
-        "reading (kana)",
-        "romaji",
-        "translation",
+        "surface (Japanese) and translation",
+        "Do not write readings, furigana or romaji",
         "bucket items verbatim",
         "kit's words and phrases",
     ):

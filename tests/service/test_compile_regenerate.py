@@ -128,17 +128,21 @@ async def test_failed_stage_is_stored_with_the_others_and_regenerated_alone(
         assert fixed.lesson.stages[stage] == lesson.stages[stage]
 
 
-async def test_stages_run_concurrently_after_the_plan(make_runtime: RuntimeFactory) -> None:
-    """Three rounds: plan, then content/production/interaction together, then comprehension
-    as soon as content is done (not after the slower production and interaction)."""
+async def test_stages_run_in_three_rounds_plan_content_then_the_rest(
+    make_runtime: RuntimeFactory,
+) -> None:
+    """Three rounds (issue #11): plan, then content, then comprehension, production and
+    interaction together, each given the content stage so they build on its dialogue."""
     llm = fake_llm()
     rt = await make_runtime(llm)
     order: list[str] = []
     original = llm.complete
-    delay = {"plan": 0.05, "content": 0.05, "production": 0.5, "interaction": 0.5}
+    delay = {"plan": 0.05, "content": 0.05, "production": 0.2, "interaction": 0.2}
+    seen_content: dict[str, bool] = {}
 
     async def tracking(request: LLMRequest):  # type: ignore[no-untyped-def]
         order.append(f"start:{request.task}")
+        seen_content[request.task] = "content" in (request.inputs or {})
         await asyncio.sleep(delay.get(request.task, 0.05))
         result = await original(request)
         order.append(f"end:{request.task}")
@@ -149,14 +153,18 @@ async def test_stages_run_concurrently_after_the_plan(make_runtime: RuntimeFacto
     await compile_lesson(
         rt, "JF:105", profile=LEARNER, on_progress=lambda s, d: progress.append((s, d))
     )
-    # The caller receives the content stage itself before production and interaction finish.
+    # The caller receives the content stage itself before the other stages finish.
     stage_events = [d for s, d in progress if s == "stage"]
     assert stage_events[0]["stage"] == "content" and stage_events[0]["data"]["dialogue"]
-    assert order[:2] == ["start:plan", "end:plan"]
-    assert sorted(order[2:5]) == ["start:content", "start:interaction", "start:production"]
-    assert order.index("start:comprehension") > order.index("end:content")
-    assert order.index("start:comprehension") < order.index("end:production")
-    assert order.index("start:comprehension") < order.index("end:interaction")
+    assert order[:4] == ["start:plan", "end:plan", "start:content", "end:content"]
+    assert sorted(order[4:7]) == ["start:comprehension", "start:interaction", "start:production"]
+    assert seen_content == {
+        "plan": False,
+        "content": False,
+        "comprehension": True,
+        "production": True,
+        "interaction": True,
+    }
 
 
 async def test_concurrent_regenerations_give_consecutive_versions(

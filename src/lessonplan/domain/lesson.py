@@ -15,6 +15,8 @@ from lessonplan.domain.models import DomainPlan, Register
 
 StageName = Literal["content", "comprehension", "production", "interaction"]
 STAGES: tuple[StageName, ...] = ("content", "comprehension", "production", "interaction")
+# Stages generated from the content stage (they read its dialogue and reading).
+CONTENT_READERS: tuple[StageName, ...] = ("comprehension", "production", "interaction")
 StageStatus = Literal["pending", "done", "failed"]
 LessonStatus = Literal["complete", "partial", "failed"]
 

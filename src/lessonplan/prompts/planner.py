@@ -230,7 +230,11 @@ def schema_outline(model: type[BaseModel]) -> str:
     Derived from the same JSON schema, so it cannot drift from the model; a quarter of its
     tokens. Providers with structured output still get the JSON schema in ``LLMRequest.schema``.
     """
-    schema = schema_for(model)
+    return outline_of(schema_for(model))
+
+
+def outline_of(schema: dict[str, Any]) -> str:
+    """The one-line type outline of a JSON schema (see :func:`schema_outline`)."""
     return _outline(schema, schema.get("$defs", {}))
 
 

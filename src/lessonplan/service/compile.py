@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lessonplan.domain.hashing import fingerprint
-from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName, StageRecord
+from lessonplan.domain.lesson import (
+    CONTENT_READERS,
+    STAGES,
+    ContentStage,
+    Lesson,
+    StageName,
+    StageRecord,
+)
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PlanResult, PrelessonKit
 from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescriptorError
 from lessonplan.service.plans import PlanInputs, get_plan
@@ -168,26 +175,21 @@ async def _compile(
         )
         return record
 
-    async def content_then_comprehension() -> None:
-        content_record = await run("content")
-        if content_record.status != "done" or content_record.data is None:
-            records["comprehension"] = skipped_stage(
-                "comprehension", "content stage failed; comprehension reads its dialogue", rt
+    # Three LLM rounds: the plan, the content, then the stages that build on it together.
+    content_record = await run("content")
+    if content_record.status == "done" and content_record.data is not None:
+        content = ContentStage.model_validate(content_record.data)
+        await asyncio.gather(*(run(stage, content) for stage in CONTENT_READERS))
+    else:
+        for stage in CONTENT_READERS:
+            records[stage] = skipped_stage(
+                stage, f"content stage failed; {stage} builds on its dialogue and reading", rt
             )
             await _emit(
                 on_progress,
                 "stage",
-                {
-                    "stage": "comprehension",
-                    "status": "failed",
-                    "source": "",
-                    "error": "content stage failed",
-                },
+                {"stage": stage, "status": "failed", "source": "", "error": "content stage failed"},
             )
-            return
-        await run("comprehension", ContentStage.model_validate(content_record.data))
-
-    await asyncio.gather(content_then_comprehension(), run("production"), run("interaction"))
     ordered = {name: records[name] for name in STAGES}
     issues = await lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
     lesson = await rt.store.save_lesson(

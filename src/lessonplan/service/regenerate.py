@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from lessonplan.domain.lesson import STAGES, ContentStage, Lesson, StageName
+from lessonplan.domain.lesson import CONTENT_READERS, STAGES, ContentStage, Lesson, StageName
 from lessonplan.errors import BadInputError, UnknownLessonError
 from lessonplan.service.compile import resolve_descriptor
 from lessonplan.service.plans import PlanInputs, get_plan
@@ -61,7 +61,7 @@ async def regenerate_stage(
         plan, plan_source, plan_version = result.plan, result.source, result.provenance.plan_version
 
     content = None
-    if stage_name == "comprehension":
+    if stage_name in CONTENT_READERS:
         current = lesson.stages.get("content")
         if current is None or current.status != "done" or current.data is None:
             raise BadInputError(

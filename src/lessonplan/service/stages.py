@@ -16,6 +16,7 @@ from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, Stag
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.domain.quality import check_lesson, check_stage, has_errors
 from lessonplan.errors import GenerationError, QualityRejectedError, error_type
+from lessonplan.japanese import annotate_model
 from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_structured
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
 from lessonplan.prompts.tokens import prompt_hash
@@ -96,7 +97,9 @@ async def generate_stage(
                 log.exception("unexpected error generating the %s stage", stage)
                 last_error = exc
                 continue
-            issues = check_stage(stage, generated.value, plan, kit, content=content)
+            # The system, not the generator, derives readings, furigana and romaji.
+            value = annotate_model(generated.value)
+            issues = check_stage(stage, value, plan, kit, content=content)
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
                 last_error = QualityRejectedError(
@@ -108,7 +111,7 @@ async def generate_stage(
                 source = "repaired"
             return StageRecord(
                 status="done",
-                data=generated.value.model_dump(mode="json"),
+                data=value.model_dump(mode="json"),
                 source=source,
                 model=provider.spec,
                 prompt_hash=prompt_hash(request),
