@@ -34,15 +34,23 @@ def ruby(text: TargetText) -> str:
     )
 
 
+def _has_ruby(text: TargetText) -> bool:
+    return any(seg.reading for seg in text.furigana)
+
+
 def _tt(text: TargetText, *, romaji: bool = False) -> str:
-    """One target-language text for a teacher: surface, then furigana (or romaji), then meaning."""
-    parts = [escape(text.surface)]
-    if romaji and text.romaji:
-        parts.append(f"[dim]{escape(text.romaji)}[/dim]")
-    elif text.furigana and any(seg.reading for seg in text.furigana):
-        parts.append(f"[dim]{escape(ruby(text))}[/dim]")
-    elif text.reading and text.reading != text.surface:
-        parts.append(f"[dim]({escape(text.reading)})[/dim]")
+    """One target-language text for a teacher: the surface with furigana (or the surface and its
+    romaji), then the meaning."""
+    if romaji:
+        parts = [escape(text.surface)]
+        if text.romaji:
+            parts.append(f"[dim]{escape(text.romaji)}[/dim]")
+    elif _has_ruby(text):
+        parts = [escape(ruby(text))]
+    else:
+        parts = [escape(text.surface)]
+        if text.reading and text.reading != text.surface and not text.furigana:
+            parts.append(f"[dim]({escape(text.reading)})[/dim]")
     if text.translation:
         parts.append(f"— {escape(text.translation)}")
     return " ".join(parts)
@@ -142,13 +150,10 @@ def _content_panel(content: ContentStage, *, romaji: bool) -> Panel:
         if d.setting:
             body.append(f"  [italic]{escape(d.setting)}[/italic]")
         for t in d.turns:
-            body.append(
-                f"  [bold]{escape(t.speaker)}[/bold] ({t.register}): {escape(t.text.surface)}"
-            )
+            line = escape(ruby(t.text)) if not romaji else escape(t.text.surface)
+            body.append(f"  [bold]{escape(t.speaker)}[/bold] ({t.register}): {line}")
             if romaji and t.text.romaji:
                 body.append(f"      [dim]{escape(t.text.romaji)}[/dim]")
-            elif t.text.furigana:
-                body.append(f"      [dim]{escape(ruby(t.text))}[/dim]")
             if t.text.translation:
                 body.append(f"      {escape(t.text.translation)}")
     r = content.reading
