@@ -43,13 +43,48 @@ def raw_plan(name: str) -> DomainPlan:
     return DomainPlan.model_validate(_load(name)[1])
 
 
-def plan(name: str) -> DomainPlan:
-    """The recorded plan normalised against its descriptor, as the system stores it."""
+def recorded_plan(name: str) -> DomainPlan:
+    """The recorded plan normalised against its descriptor (recorded before key expressions)."""
     return normalize_plan(raw_plan(name), descriptor(name))
+
+
+# Key expressions a plan carries since issue #11 (the recorded plans predate them).
+KEY_EXPRESSIONS = {
+    "jf-105": ["てください"],
+    "jf-106": ["お願いします"],
+    "jfmarugoto-14": ["有名", "があります"],
+}
+
+
+def plan(name: str) -> DomainPlan:
+    """The recorded plan normalised against its descriptor, with key expressions: a plan as the
+    system stores it."""
+    return recorded_plan(name).model_copy(update={"key_expressions": KEY_EXPRESSIONS[name]})
 
 
 def t(surface: str, translation: str = "") -> dict[str, str]:
     return {"surface": surface, "reading": "", "romaji": "", "translation": translation}
+
+
+_MORE_WORDS = [
+    ("公園", "park", "Famous Sights"),
+    ("神社", "shrine", "Famous Sights"),
+    ("寺", "temple", "Famous Sights"),
+    ("寿司", "sushi", "Local Specialties"),
+    ("うどん", "udon", "Local Specialties"),
+    ("そば", "soba", "Local Specialties"),
+    ("古い", "old", "Descriptive Adjectives"),
+    ("新しい", "new", "Descriptive Adjectives"),
+    ("大きい", "big", "Descriptive Adjectives"),
+    ("小さい", "small", "Descriptive Adjectives"),
+    ("見る", "to see", "Basic Verbs"),
+    ("話す", "to talk", "Basic Verbs"),
+    ("行く", "to go", "Basic Verbs"),
+    ("歩く", "to walk", "Basic Verbs"),
+    ("ここ", "here", "Directional Phrases"),
+    ("あそこ", "over there", "Directional Phrases"),
+    ("近く", "nearby", "Directional Phrases"),
+]
 
 
 def content_stage() -> ContentStage:
@@ -62,6 +97,11 @@ def content_stage() -> ContentStage:
                 {"text": t("ラーメン", "ramen"), "bucket": "Local Specialties"},
                 {"text": t("有名な", "famous"), "bucket": "Descriptive Adjectives"},
                 {"text": t("案内する", "to guide"), "bucket": "Basic Verbs"},
+                # A lesson teaches about 20–30 words (issue #11).
+                *(
+                    {"text": t(surface, meaning), "bucket": bucket}
+                    for surface, meaning, bucket in _MORE_WORDS
+                ),
             ],
             "grammar": [
                 {
@@ -149,7 +189,7 @@ def production_stage() -> ProductionStage:
                     "grammar_id": "gf_001",
                     "instruction": "Describe a sight of your town.",
                     "vocabulary": ["お城", "古い"],
-                    "model_answer": t("このお城は古いです。"),
+                    "model_answer": t("このお城はとても古いです。"),
                 },
                 {
                     "id": "p2",
@@ -157,6 +197,13 @@ def production_stage() -> ProductionStage:
                     "instruction": "Invite your friend to eat a local dish.",
                     "vocabulary": ["ラーメン", "食べる"],
                     "model_answer": t("ラーメンを食べます。"),
+                },
+                {
+                    "id": "p3",
+                    "grammar_id": "gf_003",
+                    "instruction": "Say where the temple is.",
+                    "vocabulary": ["寺", "近く"],
+                    "model_answer": t("お寺は公園の近くにあります。"),
                 },
             ]
         }

@@ -39,6 +39,9 @@ def good() -> DomainPlan:
 
 @pytest.mark.parametrize("name", ["jf-106", "jfmarugoto-14"])
 def test_recorded_plans_pass_once_normalised(name: str) -> None:
+    # Recorded before plans carried key expressions (issue #11): that is their only finding.
+    issues = check_plan(samples.recorded_plan(name), samples.descriptor(name))
+    assert [(i.code, i.severity) for i in issues] == [("plan.key_expressions_missing", "warning")]
     assert check_plan(samples.plan(name), samples.descriptor(name)) == []
 
 

@@ -81,7 +81,7 @@ def test_dialogue_speakers_are_scenario_roles(plan: DomainPlan) -> None:
 def test_dialogue_must_use_plan_vocabulary(plan: DomainPlan) -> None:
     def strip(d: dict[str, Any]) -> None:
         for turn in d["dialogue"]["turns"]:
-            turn["text"]["surface"] = "はい、そうですね。"
+            turn["text"]["surface"] = "うん、そうだね。"
 
     issues = check_stage("content", _edit(samples.content_stage(), strip), plan)
     assert _errors(issues) == [("dialogue.vocabulary", "$.dialogue.turns")]

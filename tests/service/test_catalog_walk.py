@@ -13,7 +13,8 @@ import pytest
 
 from lessonplan.domain.lesson import STAGES, ContentStage
 from lessonplan.domain.models import LearnerProfile, PrelessonKit, UsageContext
-from lessonplan.domain.quality import check_plan, check_stage
+from lessonplan.domain.quality import check_catalog, check_lesson, check_plan
+from lessonplan.domain.quality.document import check_document
 from lessonplan.planners.offline import load_catalog
 from lessonplan.planners.offline.library import load_library
 from lessonplan.providers.factory import make_provider
@@ -64,51 +65,36 @@ async def test_every_authored_descriptor_compiles_offline_and_passes_every_check
 
     results = await asyncio.gather(*(one(uid) for uid in uids))
     failures: dict[str, list[tuple[str, str, str]]] = {}
-    dialogues: dict[tuple[str, ...], str] = {}
-    readings: dict[tuple[str, ...], str] = {}
+    contents: dict[str, ContentStage] = {}
+    descriptors = {d.uid: d for d in load_catalog()}
     for uid, result in zip(uids, results, strict=True):
         lesson = result.lesson
         assert result.plan.source == "offline"
         assert lesson.status == "complete", (uid, lesson.stages)
-        assert (lesson.plan.uid, lesson.plan.level) == (uid, result.plan.plan.level)
-        errors = [
-            i
-            for i in check_plan(lesson.plan, next(d for d in load_catalog() if d.uid == uid), kit)
-            if i.severity == "error"
-        ]
-        stage_errors = [
-            (name, i.code, i.message)
-            for name in STAGES
-            for i in check_stage(
-                name,
-                lesson.stage_data(name),  # type: ignore[arg-type]
-                lesson.plan,
-                kit,
-                content=lesson.stage_data("content"),
-            )
-            if i.severity == "error"
-        ]
-        stored = [
-            (name, str(i["code"]), str(i["message"]))
-            for name, record in lesson.stages.items()
-            for i in record.quality_issues
-            if i.get("severity") == "error"
-        ] + [
-            ("lesson", str(i["code"]), str(i["message"]))
-            for i in lesson.quality_issues
-            if i.get("severity") == "error"
-        ]
-        found = [("plan", i.code, i.message) for i in errors] + stage_errors + stored
+        assert (lesson.plan.uid, lesson.plan.level) == (uid, descriptors[uid].level)
+        stages = {name: lesson.stage_data(name) for name in STAGES}
+        # What `lessonplan check` runs on the stored lesson, the kit checks, what was stored.
+        issues = check_document(lesson.model_dump(mode="json"), descriptors=descriptors)
+        issues += check_plan(lesson.plan, descriptors[uid], kit)
+        issues += check_lesson(stages, lesson.plan, kit)  # type: ignore[arg-type]
+        issues += [i for record in lesson.stages.values() for i in record.quality_issues]
+        issues += lesson.quality_issues
+        found = sorted({(i.path, i.code, i.message) for i in issues if i.severity == "error"})
         if found:
-            failures[uid] = sorted(set(found))
-        content = lesson.stage_data("content")
+            failures[uid] = found
+        content = stages["content"]
         assert isinstance(content, ContentStage)
         assert content.lesson_kind == "dialogue_and_reading" and content.dialogue is not None
-        turns = tuple(t.text.surface for t in content.dialogue.turns)
-        sentences = tuple(s.surface for s in content.reading.sentences)
-        assert turns not in dialogues, f"{uid} shares its dialogue with {dialogues.get(turns)}"
-        assert sentences not in readings, f"{uid} shares its reading with {readings.get(sentences)}"
-        dialogues[turns], readings[sentences] = uid, uid
+        contents[uid] = content
+    catalog_errors = [
+        (i.path, i.code, i.message) for i in check_catalog(contents) if i.severity == "error"
+    ]
+    assert catalog_errors == []
+    dialogues = {
+        tuple(t.text.surface for t in c.dialogue.turns) for c in contents.values() if c.dialogue
+    }
+    readings = {tuple(s.surface for s in c.reading.sentences) for c in contents.values()}
+    assert len(dialogues) == len(readings) == len(contents)
     assert failures == {}, json.dumps(failures, ensure_ascii=False, indent=1)
     learner = (profile or LearnerProfile.anonymous()).learner_id
     assert len(await rt.store.list_lessons(learner_id=learner)) == len(uids)

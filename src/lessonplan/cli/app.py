@@ -695,6 +695,31 @@ def serve(
     )
 
 
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="A lesson or plan JSON file.", show_default=False)],
+    json_out: JsonOpt = False,
+) -> None:
+    """Check a lesson or plan JSON (ours or a teacher's): one line per issue, exit 1 on errors."""
+    from lessonplan.domain.quality.document import DocumentError, check_document
+    from lessonplan.planners.offline import load_catalog
+
+    data = _guard(lambda: read_json_file(file, "lesson or plan"))
+    try:
+        issues = check_document(data, descriptors={d.uid: d for d in load_catalog()})
+    except DocumentError as exc:
+        fail(f"{file}: {exc}", 2)
+    if json_out:
+        print_json([issue.model_dump() for issue in issues])
+    else:
+        for issue in issues:
+            typer.echo(issue.line())
+        errors = sum(issue.severity == "error" for issue in issues)
+        typer.echo(f"{file}: {len(issues)} issues, {errors} errors", err=True)
+    if any(issue.severity == "error" for issue in issues):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -260,8 +260,8 @@ def lesson_view(lesson: Lesson, *, romaji: bool = False) -> Group:
     ] + [("lesson", issue) for issue in lesson.quality_issues]
     if issues:
         lines = [
-            f"[yellow]{i.get('severity', '')}[/yellow] {where}: {i.get('code')} "
-            f"{escape(str(i.get('path', '')))} — {escape(str(i.get('message', '')))}"
+            f"[yellow]{i.severity}[/yellow] {where}: {i.code} "
+            f"{escape(i.path)} — {escape(i.message)}"
             for where, i in issues
         ]
         parts.append(Panel("\n".join(lines), title="Quality issues", expand=False))

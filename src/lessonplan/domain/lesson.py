@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.models import DomainPlan, Register
 
 StageName = Literal["content", "comprehension", "production", "interaction"]
@@ -225,7 +226,7 @@ class StageRecord(BaseModel):
     duration_ms: float = 0.0
     error: str | None = None
     error_type: str | None = None
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
 
 class Lesson(BaseModel):
@@ -244,7 +245,7 @@ class Lesson(BaseModel):
     status: LessonStatus = "complete"
     stages: dict[StageName, StageRecord]
     created_at: datetime | None = None
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
     def stage_data(self, name: StageName) -> BaseModel | None:
         record = self.stages.get(name)

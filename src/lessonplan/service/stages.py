@@ -63,7 +63,9 @@ async def generate_stage(
     def validate_extra(value: BaseModel) -> list[str]:
         if policy != "repair":
             return []
-        issues = check_stage(stage, value, plan, kit, content=content)
+        issues = check_stage(
+            stage, annotate_model(value), plan, kit, content=content, metalanguage=metalanguage
+        )
         return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
 
     last_error: Exception | None = None
@@ -99,7 +101,9 @@ async def generate_stage(
                 continue
             # The system, not the generator, derives readings, furigana and romaji.
             value = annotate_model(generated.value)
-            issues = check_stage(stage, value, plan, kit, content=content)
+            issues = check_stage(
+                stage, value, plan, kit, content=content, metalanguage=metalanguage
+            )
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
                 last_error = QualityRejectedError(
@@ -174,7 +178,7 @@ async def lesson_quality(
     if all(record.status == "done" and record.data is not None for record in stages.values()):
         data = {name: record.data for name, record in stages.items() if record.data is not None}
         issues = [i.model_dump() for i in check_lesson(data, plan, kit)]
-    codes = [str(i["code"]) for record in stages.values() for i in record.quality_issues]
+    codes = [i.code for record in stages.values() for i in record.quality_issues]
     codes += [str(i["code"]) for i in issues]
     event = GenerationEvent(
         at=rt.now(),

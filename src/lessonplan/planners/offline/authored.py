@@ -150,6 +150,9 @@ class AuthoredRolePlay(_Strict):
     learner_role: str = Field(min_length=1)
     partner_role: str = Field(min_length=1)
     register: Register = Field(...)
+    # The partner's register when it is not the learner's (a host mother speaking plain to a
+    # polite guest); by default the partner's register in a dialogue, else ``register``.
+    partner_register: Register | None = None
     goal: str = Field(min_length=1)
     partner_lines: list[AuthoredText] = Field(default_factory=list)
     useful_expressions: list[AuthoredText] = Field(default_factory=list)

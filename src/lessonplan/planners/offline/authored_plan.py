@@ -23,6 +23,7 @@ from lessonplan.domain.models import (
     GrammarFunction,
     LexBucket,
     PrelessonKit,
+    Register,
     Role,
     Scenario,
     grammar_function_id,
@@ -164,18 +165,30 @@ def _grammar(lesson: AuthoredLesson, choice: Choice, kit: PrelessonKit) -> list[
     return [f.model_copy(update={"id": grammar_function_id(i)}) for i, f in enumerate(functions)]
 
 
-def role_play_scenario(rp: AuthoredRolePlay) -> Scenario:
+def partner_register(lesson: AuthoredLesson, rp: AuthoredRolePlay) -> Register:
+    """The role-play partner's register: as stated, else as that role speaks in a dialogue,
+    else the learner's."""
+    if rp.partner_register is not None:
+        return rp.partner_register
+    for dialogue in lesson.dialogues:
+        role = dialogue.role(rp.partner_role)
+        if role is not None:
+            return role.register
+    return rp.register
+
+
+def role_play_scenario(lesson: AuthoredLesson, rp: AuthoredRolePlay) -> Scenario:
     return Scenario(
         name=rp.scenario,
         setting=rp.setting,
         roles=[
             Role(label=rp.learner_role, register=rp.register),
-            Role(label=rp.partner_role, register=rp.register),
+            Role(label=rp.partner_role, register=partner_register(lesson, rp)),
         ],
     )
 
 
-def _scenarios(choice: Choice) -> list[Scenario]:
+def _scenarios(lesson: AuthoredLesson, choice: Choice) -> list[Scenario]:
     shown = choice.dialogue
     first = Scenario(
         name=shown.scenario,
@@ -185,7 +198,7 @@ def _scenarios(choice: Choice) -> list[Scenario]:
     labels = {r.label for r in shown.roles}
     lead = choice.role_plays[0]
     if not (lead.learner_role in labels and lead.partner_role in labels):
-        return [first, role_play_scenario(lead)]
+        return [first, role_play_scenario(lesson, lead)]
     other = next((d for d in choice.dialogues if d.scenario != shown.scenario), None)
     if other is None:
         return [first]
@@ -215,12 +228,13 @@ def build_authored_plan(
     texts = [t.surface for t in choice.dialogue.turns] + [
         s.surface for s in lesson.reading.sentences
     ]
+    scenarios = _scenarios(lesson, choice)
     plan = DomainPlan(
         uid=descriptor.uid,
         level=descriptor.level,
         communicative_function_en=lesson.function_en[:1].upper() + lesson.function_en[1:],
         communicative_function_ja=lesson.function_ja,
-        scenarios=_scenarios(choice),
+        scenarios=scenarios,
         lex_buckets=_buckets(lesson, choice, kit),
         grammar_functions=_grammar(lesson, choice, kit),
         evaluation=Evaluation(
@@ -230,8 +244,28 @@ def build_authored_plan(
         cultural_themes_en=[n.theme_en for n in lesson.culture_notes],
         cultural_themes_ja=[n.theme_ja for n in lesson.culture_notes],
     )
-    if "key_expressions" in DomainPlan.model_fields:
-        plan = plan.model_copy(
-            update={"key_expressions": [k.surface for k in lesson.key_expressions]}
-        )
-    return plan
+    return plan.model_copy(
+        update={
+            "key_expressions": performed_expressions(lesson, choice, scenarios),
+            "text_type": lesson.text_type,
+        }
+    )
+
+
+def performed_expressions(
+    lesson: AuthoredLesson, choice: Choice, scenarios: list[Scenario]
+) -> list[str]:
+    """The key expressions this version of the lesson performs: a dialogue variant the profile
+    did not choose may hold one the shown dialogue lacks."""
+    labels = [{r.label for r in s.roles} for s in scenarios]
+    shown_plays = [
+        rp
+        for rp in lesson.role_plays
+        if any(rp.learner_role in ls and rp.partner_role in ls for ls in labels)
+    ]
+    lines = [t.surface for t in choice.dialogue.turns]
+    lines += [s.surface for s in lesson.reading.sentences]
+    lines += [t.model_answer.surface for t in lesson.production]
+    lines += [p.surface for rp in shown_plays for p in rp.partner_lines + rp.useful_expressions]
+    text = "\n".join(lines)
+    return [k.surface for k in lesson.key_expressions if k.surface in text]

@@ -114,6 +114,25 @@ def _evidence(lesson: AuthoredLesson) -> list[str]:
     keys = [q.answer for q in lesson.comprehension if q.kind == "true_false"]
     if len(keys) < 2 or set(keys) != {"True", "False"}:
         problems.append(f"$.comprehension: true_false keys {keys}; at least 2, True and False")
+    if len(lesson.dialogues) > 1:
+        problems += _per_dialogue(lesson)
+    return problems
+
+
+MIN_SHOWN_QUESTIONS = 4
+
+
+def _per_dialogue(lesson: AuthoredLesson) -> list[str]:
+    """A lesson shows one dialogue: its questions and the reading's must stand on their own."""
+    problems: list[str] = []
+    for i, d in enumerate(lesson.dialogues):
+        shown = [q for q in lesson.comprehension if q.source == "reading" or q.dialogue_id == d.id]
+        keys = sorted({q.answer for q in shown if q.kind == "true_false"})
+        if len(shown) < MIN_SHOWN_QUESTIONS or keys != ["False", "True"]:
+            problems.append(
+                f"$.dialogues[{i}]: shown with the reading it has {len(shown)} questions and "
+                f"true_false keys {keys}; at least {MIN_SHOWN_QUESTIONS}, True and False"
+            )
     return problems
 
 
@@ -174,6 +193,49 @@ def _role_play_words(lesson: AuthoredLesson) -> list[str]:
     return problems
 
 
+_JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+def _translations(lesson: AuthoredLesson) -> list[str]:
+    """Translations are English only: a Japanese gloss goes in an explanation, not in one."""
+    pairs: list[tuple[str, str]] = [
+        (f"$.words[{i}].translation", w.translation) for i, w in enumerate(lesson.words)
+    ]
+    pairs += [
+        (f"$.key_expressions[{i}].translation", k.translation)
+        for i, k in enumerate(lesson.key_expressions)
+    ]
+    for i, d in enumerate(lesson.dialogues):
+        pairs += [
+            (f"$.dialogues[{i}].turns[{j}].translation", t.translation)
+            for j, t in enumerate(d.turns)
+        ]
+    pairs += [
+        (f"$.reading.sentences[{i}].translation", t.translation)
+        for i, t in enumerate(lesson.reading.sentences)
+    ]
+    for i, g in enumerate(lesson.grammar):
+        pairs += [
+            (f"$.grammar[{i}].examples[{j}].translation", e.translation)
+            for j, e in enumerate(g.examples)
+        ]
+    pairs += [
+        (f"$.production[{i}].model_answer.translation", t.model_answer.translation)
+        for i, t in enumerate(lesson.production)
+    ]
+    for i, rp in enumerate(lesson.role_plays):
+        for field in ("partner_lines", "useful_expressions"):
+            pairs += [
+                (f"$.role_plays[{i}].{field}[{j}].translation", t.translation)
+                for j, t in enumerate(getattr(rp, field))
+            ]
+    return [
+        f"{path}: {text!r} has Japanese script; a translation is English only"
+        for path, text in pairs
+        if _JAPANESE.search(text)
+    ]
+
+
 def _order(lesson: AuthoredLesson) -> list[str]:
     steps = [STEPS.index(t.step) for t in lesson.production]
     if steps != sorted(steps):
@@ -189,5 +251,6 @@ def rule_violations(lesson: AuthoredLesson) -> list[str]:
         + _expressions_and_words(lesson)
         + _repeats(lesson)
         + _role_play_words(lesson)
+        + _translations(lesson)
         + _order(lesson)
     )

@@ -1,0 +1,161 @@
+"""Lesson checks, over all four stages: kit requirements, plan use, key expressions, repeats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from lessonplan.domain.inflection import contains_word
+from lessonplan.domain.issues import QualityIssue
+from lessonplan.domain.lesson import (
+    STAGE_MODELS,
+    STAGES,
+    ContentStage,
+    InteractionStage,
+    ProductionStage,
+    StageName,
+    TargetText,
+)
+from lessonplan.domain.models import DomainPlan, PrelessonKit
+from lessonplan.domain.quality.common import (
+    MIN_PLAN_WORDS,
+    error,
+    items_used,
+    norm,
+    pattern_in,
+    surfaces,
+    warning,
+)
+
+# Lines shorter than this (normalised) may repeat: はい, そうですね, ありがとうございます.
+MIN_REPEATED_LINE = 8
+
+
+def check_lesson(
+    stages: Mapping[StageName, BaseModel | Mapping[str, Any]],
+    plan: DomainPlan,
+    kit: PrelessonKit | None,
+) -> list[QualityIssue]:
+    """Checks across the whole lesson: kit requirements met (words inflected too, grammar,
+    phrases); every plan grammar function practised; enough plan words used; the plan's key
+    expressions present; no line repeated across stages."""
+    by_name = {
+        name: data if isinstance(data, BaseModel) else STAGE_MODELS[name].model_validate(data)
+        for name, data in stages.items()
+    }
+    parsed = list(by_name.values())
+    text = "\n".join(surfaces(stage) for stage in parsed)
+    issues: list[QualityIssue] = []
+    if set(by_name) >= set(STAGES):  # plan use and repeats are properties of a whole lesson
+        issues += _plan_use(by_name, plan) + _repeated_lines(by_name)
+    if kit is None:
+        return issues
+    for i, word in enumerate(kit.required_words()):
+        if not contains_word(text, word.surface):
+            msg = f"required kit word {word.surface!r} appears nowhere in the lesson."
+            issues.append(error("lesson.kit_word_missing", msg, f"$.kit.words[{i}]"))
+    grammar_texts = [text] + [
+        f"{g.pattern_ja}\n{g.explanation}"
+        for stage in parsed
+        if isinstance(stage, ContentStage)
+        for g in stage.grammar
+    ]
+    for i, grammar in enumerate(kit.required_grammar()):
+        if not pattern_in(grammar.pattern, grammar_texts):
+            msg = f"required kit grammar {grammar.pattern!r} is neither explained nor used."
+            issues.append(error("lesson.kit_grammar_missing", msg, f"$.kit.grammar[{i}]"))
+    normalized = norm(text)
+    for i, phrase in enumerate(kit.required_phrases()):
+        if norm(phrase.text) not in normalized:
+            msg = f"required kit phrase {phrase.text!r} appears nowhere in the lesson."
+            issues.append(error("lesson.kit_phrase_missing", msg, f"$.kit.phrases[{i}]"))
+    return issues
+
+
+def _plan_use(stages: Mapping[StageName, BaseModel], plan: DomainPlan) -> list[QualityIssue]:
+    """Grammar practised, plan words and key expressions used in the texts a learner works with
+    (dialogue, reading, examples, model answers, role-plays; a word list is not use)."""
+    issues: list[QualityIssue] = []
+    text = "\n".join(t.surface for _, _, t in _lines(stages))
+    practised: set[str] = set()
+    production = stages.get("production")
+    if isinstance(production, ProductionStage):
+        practised |= {t.grammar_id for t in production.tasks}
+    interaction = stages.get("interaction")
+    if isinstance(interaction, InteractionStage):
+        practised |= {g for rp in interaction.role_plays for g in rp.grammar_ids}
+    if production is not None and interaction is not None:
+        for i, gf in enumerate(plan.grammar_functions):
+            if gf.id not in practised:
+                msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) is practised in no stage."
+                issues.append(error("lesson.grammar_unused", msg, f"$.plan.grammar_functions[{i}]"))
+    items = set(plan.all_items())
+    wanted = min(MIN_PLAN_WORDS, len(items))
+    used = items_used(text, plan)
+    if len(used) < wanted:
+        msg = f"the stages use {len(used)} of the plan's {len(items)} words; expected {wanted}."
+        issues.append(warning("lesson.plan_words_unused", msg, "$.plan.lex_buckets"))
+    normalized = norm(text)
+    for i, expression in enumerate(plan.key_expressions):
+        if norm(expression) not in normalized and not contains_word(text, expression):
+            msg = f"key expression {expression!r} appears in no stage."
+            issues.append(
+                error("lesson.key_expression_missing", msg, f"$.plan.key_expressions[{i}]")
+            )
+    return issues
+
+
+def _lines(stages: Mapping[StageName, BaseModel]) -> Iterator[tuple[str, str, TargetText]]:
+    """(group, path, text) of every line a learner reads as text, not as a word or phrase."""
+    content = stages.get("content")
+    if isinstance(content, ContentStage):
+        turns = content.dialogue.turns if content.dialogue is not None else []
+        for i, turn in enumerate(turns):
+            yield "dialogue", f"$.stages.content.data.dialogue.turns[{i}].text", turn.text
+        for i, sentence in enumerate(content.reading.sentences):
+            yield "reading", f"$.stages.content.data.reading.sentences[{i}]", sentence
+        for i, grammar in enumerate(content.grammar):
+            for j, example in enumerate(grammar.examples):
+                path = f"$.stages.content.data.grammar[{i}].examples[{j}]"
+                yield "grammar examples", path, example
+    production = stages.get("production")
+    if isinstance(production, ProductionStage):
+        for i, task in enumerate(production.tasks):
+            path = f"$.stages.production.data.tasks[{i}].model_answer"
+            yield "production", path, task.model_answer
+    interaction = stages.get("interaction")
+    if isinstance(interaction, InteractionStage):
+        for i, rp in enumerate(interaction.role_plays):
+            for j, line in enumerate(rp.partner_lines):
+                path = f"$.stages.interaction.data.role_plays[{i}].partner_lines[{j}]"
+                yield "role-play", path, line
+            for j, line in enumerate(rp.useful_expressions):
+                path = f"$.stages.interaction.data.role_plays[{i}].useful_expressions[{j}]"
+                yield "expressions", path, line
+
+
+def _repeated_lines(stages: Mapping[StageName, BaseModel]) -> list[QualityIssue]:
+    first: dict[str, tuple[str, str]] = {}
+    issues: list[QualityIssue] = []
+    for group, path, text in _lines(stages):
+        if group == "expressions":  # useful expressions are meant to recur
+            continue
+        key = norm(text.surface)
+        if len(key) < MIN_REPEATED_LINE:
+            continue
+        if key in first and first[key][0] != group:
+            where, first_path = first[key]
+            msg = f"{text.surface!r} repeats a line of the {where} ({first_path})."
+            issues.append(warning("lesson.line_repeated", msg, path))
+        first.setdefault(key, (group, path))
+    return issues
+
+
+def lesson_text(stages: Mapping[StageName, Any]) -> str:
+    """All target-language surfaces of a lesson, one per line."""
+    return "\n".join(
+        surfaces(d if isinstance(d, BaseModel) else STAGE_MODELS[n].model_validate(d))
+        for n, d in stages.items()
+    )

@@ -1,0 +1,369 @@
+"""Stage checks: does a stage use its plan, and is it a lesson a teacher can teach from?
+
+Plan use: cited grammar ids, scenarios, roles, vocabulary, evidence. Teaching quality: readings
+and romaji agree with the text layer, translations are in the metalanguage, each role speaks in
+its register, no request of a non-volitional verb, true/false keys balanced, answers grounded in
+one line of the text, 20–30 words mostly within the level's JLPT band.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from lessonplan.domain.inflection import contains_word
+from lessonplan.domain.issues import QualityIssue
+from lessonplan.domain.lesson import (
+    STAGE_MODELS,
+    ComprehensionStage,
+    ContentStage,
+    Dialogue,
+    InteractionStage,
+    ProductionStage,
+    StageName,
+    TargetText,
+)
+from lessonplan.domain.models import DomainPlan, PrelessonKit, Register, Scenario
+from lessonplan.domain.quality.common import (
+    ABOVE_LEVEL_SHARE,
+    ABOVE_LEVEL_SHARE_HARD,
+    LESSON_WORDS,
+    LESSON_WORDS_HARD,
+    MIN_DIALOGUE_ITEMS,
+    MIN_INTERACTION_ITEMS,
+    MIN_PRODUCTION_ITEMS,
+    error,
+    find_scenario,
+    items_used,
+    norm,
+    surfaces,
+    target_texts,
+    warning,
+)
+from lessonplan.domain.quality.text import check_text_fields
+from lessonplan.japanese import above, annotate, jlpt_for_cefr, word_level
+from lessonplan.japanese.grammar import line_registers
+
+
+def check_stage(
+    stage: StageName,
+    data: BaseModel | Mapping[str, Any],
+    plan: DomainPlan,
+    kit: PrelessonKit | None = None,
+    *,
+    content: ContentStage | Mapping[str, Any] | None = None,
+    metalanguage: str = "en",
+) -> list[QualityIssue]:
+    """Every check of one stage; paths are relative to the stage's data (``$.dialogue``...)."""
+    model = STAGE_MODELS[stage]
+    parsed = data if isinstance(data, model) else model.model_validate(data)
+    issues = check_text_fields(parsed, metalanguage=metalanguage)
+    if isinstance(parsed, ContentStage):
+        return issues + _check_content(parsed, plan, kit)
+    if isinstance(parsed, ComprehensionStage):
+        parsed_content = None if content is None else ContentStage.model_validate(content)
+        return issues + _check_comprehension(parsed, parsed_content)
+    if isinstance(parsed, ProductionStage):
+        return issues + _check_production(parsed, plan, kit)
+    assert isinstance(parsed, InteractionStage)
+    return issues + _check_interaction(parsed, plan)
+
+
+def _grammar_id_issue(grammar_id: str, plan: DomainPlan, path: str) -> list[QualityIssue]:
+    if grammar_id in plan.grammar_ids():
+        return []
+    msg = f"grammar id {grammar_id!r} is not a grammar function of the plan."
+    return [error("stage.grammar_id", msg, path)]
+
+
+def _vocabulary_issue(
+    code: str, what: str, text: str, plan: DomainPlan, minimum: int, path: str
+) -> list[QualityIssue]:
+    wanted = min(minimum, len(set(plan.all_items())))
+    used = items_used(text, plan)
+    if len(used) >= wanted:
+        return []
+    msg = f"{what} uses {len(used)} of the plan's bucket items; expected at least {wanted}."
+    return [error(code, msg, path)]
+
+
+def _dialogue_issues(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
+    """A vocabulary-and-grammar lesson has no dialogue; when there is one, it uses the plan."""
+    issues: list[QualityIssue] = []
+    scenario = find_scenario(plan, dialogue.scenario)
+    if scenario is None:
+        msg = f"dialogue scenario {dialogue.scenario!r} is not a scenario of the plan."
+        issues.append(error("dialogue.scenario", msg, "$.dialogue.scenario"))
+    else:
+        labels = {r.label.strip().casefold() for r in scenario.roles}
+        for i, turn in enumerate(dialogue.turns):
+            if turn.speaker.strip().casefold() not in labels:
+                msg = f"speaker {turn.speaker!r} is not a role of scenario {scenario.name!r}."
+                issues.append(error("dialogue.speaker", msg, f"$.dialogue.turns[{i}].speaker"))
+    if scenario is not None:
+        lines = [
+            (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
+            for i, turn in enumerate(dialogue.turns)
+        ]
+        issues += _register_issues(lines, scenario, "dialogue")
+        issues += _turn_register_labels(dialogue, scenario)
+    issues += _vocabulary_issue(
+        "dialogue.vocabulary",
+        "the dialogue",
+        surfaces(dialogue),
+        plan,
+        MIN_DIALOGUE_ITEMS,
+        "$.dialogue.turns",
+    )
+    return issues
+
+
+def _check_content(
+    content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None
+) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    for i, explanation in enumerate(content.grammar):
+        issues += _grammar_id_issue(explanation.grammar_id, plan, f"$.grammar[{i}].grammar_id")
+    explained = {g.grammar_id for g in content.grammar}
+    for gf in plan.grammar_functions:
+        if gf.id not in explained:
+            msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) has no explanation."
+            issues.append(warning("content.grammar_coverage", msg, "$.grammar"))
+    if content.dialogue is not None:
+        issues += _dialogue_issues(content.dialogue, plan)
+    issues += _word_count_issues(content, plan)
+    if kit is not None:
+        words = "\n".join(w.text.surface for w in content.words)
+        for i, word in enumerate(kit.required_words()):
+            if not contains_word(words, word.surface):
+                msg = (
+                    f"required kit word {word.surface!r} (kit.words[{i}]) is not in the word list."
+                )
+                issues.append(warning("content.kit_word", msg, "$.words"))
+    return issues
+
+
+def _check_comprehension(
+    stage: ComprehensionStage, content: ContentStage | None
+) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    keys: list[tuple[int, str]] = []
+    for i, q in enumerate(stage.questions):
+        path = f"$.questions[{i}]"
+        if (
+            q.kind == "multiple_choice"
+            and q.options
+            and norm(q.answer) not in {norm(o) for o in q.options}
+        ):
+            msg = f"question {q.id!r}: the answer {q.answer!r} is not one of its options."
+            issues.append(error("comprehension.answer", msg, f"{path}.answer"))
+        if q.kind == "true_false":
+            key = _TF_KEYS.get(q.answer.strip().casefold())
+            if key is None:
+                msg = f"question {q.id!r}: a true/false answer is True or False, not {q.answer!r}."
+                issues.append(error("comprehension.tf_answer", msg, f"{path}.answer"))
+            else:
+                keys.append((i, key))
+        if content is None:
+            continue
+        if not q.evidence.strip():
+            msg = f"question {q.id!r} quotes no evidence from the {q.source}."
+            issues.append(warning("comprehension.evidence_missing", msg, f"{path}.evidence"))
+            continue
+        source = content.dialogue if q.source == "dialogue" else content.reading
+        if source is None:
+            msg = f"question {q.id!r} asks about a dialogue the lesson does not have."
+            issues.append(error("comprehension.evidence", msg, f"{path}.source"))
+            continue
+        evidence = norm(q.evidence)
+        lines = [
+            {norm(t.surface), norm(t.reading), norm(t.translation)} - {""}
+            for t in target_texts(source)
+        ]
+        if not any(evidence in field for line in lines for field in line):
+            msg = (
+                f"question {q.id!r}: the evidence {q.evidence!r} is not a quote of one line "
+                f"of the {q.source}."
+            )
+            issues.append(error("comprehension.evidence", msg, f"{path}.evidence"))
+    if len(keys) >= 2 and len({key for _, key in keys}) == 1:
+        msg = (
+            f"all {len(keys)} true/false questions have the answer {keys[0][1]}: "
+            "a learner who always answers the same scores full marks."
+        )
+        issues.append(error("comprehension.tf_unbalanced", msg, "$.questions"))
+    return issues
+
+
+def _check_production(
+    stage: ProductionStage, plan: DomainPlan, kit: PrelessonKit | None
+) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    known = set(plan.all_items()) | {w.surface for w in (kit.words if kit else [])}
+    for i, task in enumerate(stage.tasks):
+        issues += _grammar_id_issue(task.grammar_id, plan, f"$.tasks[{i}].grammar_id")
+        for j, word in enumerate(task.vocabulary):
+            if word not in known:
+                msg = f"task {task.id!r} lists {word!r}, which is not a plan bucket item."
+                issues.append(
+                    warning("production.vocabulary_unknown", msg, f"$.tasks[{i}].vocabulary[{j}]")
+                )
+    text = surfaces(stage) + "\n" + "\n".join(w for t in stage.tasks for w in t.vocabulary)
+    issues += _vocabulary_issue(
+        "production.vocabulary", "the production tasks", text, plan, MIN_PRODUCTION_ITEMS, "$.tasks"
+    )
+    return issues
+
+
+def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    for i, rp in enumerate(stage.role_plays):
+        path = f"$.role_plays[{i}]"
+        for j, grammar_id in enumerate(rp.grammar_ids):
+            issues += _grammar_id_issue(grammar_id, plan, f"{path}.grammar_ids[{j}]")
+        scenario = find_scenario(plan, rp.scenario)
+        if scenario is None:
+            msg = f"role-play scenario {rp.scenario!r} is not a scenario of the plan."
+            issues.append(error("interaction.scenario", msg, f"{path}.scenario"))
+            continue
+        roles = {r.label.strip().casefold(): r for r in scenario.roles}
+        for field in ("learner_role", "partner_role"):
+            label = getattr(rp, field)
+            if label.strip().casefold() not in roles:
+                msg = f"{field} {label!r} is not a role of scenario {scenario.name!r}."
+                issues.append(error("interaction.role", msg, f"{path}.{field}"))
+        learner = roles.get(rp.learner_role.strip().casefold())
+        if learner is not None and learner.register != rp.register:
+            msg = f"register {rp.register!r} is not {learner.label!r}'s {learner.register!r}."
+            issues.append(warning("interaction.register", msg, f"{path}.register"))
+        lines = [
+            (f"{path}.partner_lines[{j}].surface", rp.partner_role, line)
+            for j, line in enumerate(rp.partner_lines)
+        ]
+        issues += _register_issues(lines, scenario, "role-play")
+        issues += _criteria_register(rp.register, [rp.goal, *rp.success_criteria], path)
+    issues += _vocabulary_issue(
+        "interaction.vocabulary",
+        "the role-plays",
+        surfaces(stage),
+        plan,
+        MIN_INTERACTION_ITEMS,
+        "$.role_plays",
+    )
+    return issues
+
+
+_TF_KEYS = {"true": "True", "false": "False", "t": "True", "f": "False"}
+
+
+# --- register ---------------------------------------------------------------------------------
+
+_MENTIONS: dict[Register, re.Pattern[str]] = {
+    "polite": re.compile(r"polite|丁寧|です|ます|keigo|敬語|formal", re.IGNORECASE),
+    "plain": re.compile(r"\bplain\b|casual|普通体|常体|タメ口|informal", re.IGNORECASE),
+}
+
+
+def _register_issues(
+    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str
+) -> list[QualityIssue]:
+    """Each role's lines in that role's register: a warning per line, an error per role whose
+    lines are mostly in the other register."""
+    roles = {r.label.strip().casefold(): r for r in scenario.roles}
+    issues: list[QualityIssue] = []
+    tally: dict[str, list[int]] = {}
+    for path, speaker, text in lines:
+        role = roles.get(speaker.strip().casefold())
+        if role is None or role.register == "neutral":
+            continue
+        marked = [(s, reg) for s, reg in line_registers(text.surface) if reg != "neutral"]
+        if not marked:
+            continue
+        wrong = [s for s, reg in marked if reg != role.register]
+        counts = tally.setdefault(role.label, [0, 0])
+        counts[0] += 1
+        if wrong:
+            counts[1] += 1
+            msg = (
+                f"{role.label} ({role.register}) says {wrong[0]!r}, which is "
+                f"{'plain' if role.register == 'polite' else 'polite'}."
+            )
+            issues.append(warning("register.line", msg, path))
+    for label, (total, wrong_count) in tally.items():
+        if wrong_count * 2 > total:
+            register = roles[label.strip().casefold()].register
+            msg = (
+                f"{wrong_count} of {label}'s {total} lines in the {where} are not in the role's "
+                f"{register} register."
+            )
+            issues.append(error("register.role", msg, "$"))
+    return issues
+
+
+def _turn_register_labels(dialogue: Dialogue, scenario: Scenario) -> list[QualityIssue]:
+    roles = {r.label.strip().casefold(): r for r in scenario.roles}
+    issues: list[QualityIssue] = []
+    for i, turn in enumerate(dialogue.turns):
+        role = roles.get(turn.speaker.strip().casefold())
+        if role is not None and role.register != turn.register:
+            msg = (
+                f"turn {i} is labelled {turn.register!r} but {role.label} speaks "
+                f"{role.register!r} in the plan."
+            )
+            issues.append(warning("dialogue.register", msg, f"$.dialogue.turns[{i}].register"))
+    return issues
+
+
+def _criteria_register(register: Register, texts: list[str], path: str) -> list[QualityIssue]:
+    if register == "neutral":
+        return []
+    other: Register = "plain" if register == "polite" else "polite"
+    for text in texts:
+        if _MENTIONS[other].search(text) and not _MENTIONS[register].search(text):
+            msg = f"a {register} role-play is graded on the {other} register: {text!r}."
+            return [error("interaction.criteria_register", msg, f"{path}.success_criteria")]
+    return []
+
+
+# --- vocabulary size and level ----------------------------------------------------------------
+
+
+def _entry_level(surface: str) -> str | None:
+    level = word_level(surface)
+    if level is not None:
+        return level
+    tokens = [t for t in annotate(surface).tokens if not t.is_punctuation]
+    if len(tokens) == 1 or (tokens and tokens[-1].lemma in {"為る"}):
+        return word_level(tokens[0].base) or word_level(tokens[0].lemma)
+    return None
+
+
+def _word_count_issues(content: ContentStage, plan: DomainPlan) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    count = len(content.words)
+    low, high = LESSON_WORDS
+    if not LESSON_WORDS_HARD[0] <= count <= LESSON_WORDS_HARD[1]:
+        msg = f"the lesson teaches {count} words; a lesson teaches about {low}–{high}."
+        issues.append(error("content.words_count", msg, "$.words"))
+    elif not low <= count <= high:
+        msg = f"the lesson teaches {count} words; about {low}–{high} is the range."
+        issues.append(warning("content.words_count", msg, "$.words"))
+    band = jlpt_for_cefr(plan.level)
+    levels = [(w.text.surface, _entry_level(w.text.surface)) for w in content.words]
+    tagged = [(s, lv) for s, lv in levels if lv is not None]
+    if not tagged:
+        return issues
+    hard = [s for s, lv in tagged if above(lv, band)]  # type: ignore[arg-type]
+    share = len(hard) / len(tagged)
+    msg = (
+        f"{len(hard)} of {len(tagged)} JLPT-tagged words ({share:.0%}) are above {band}, the band "
+        f"of {plan.level}: {', '.join(hard[:6])}{'…' if len(hard) > 6 else ''}."
+    )
+    if share > ABOVE_LEVEL_SHARE_HARD:
+        issues.append(error("content.words_above_level", msg, "$.words"))
+    elif share > ABOVE_LEVEL_SHARE:
+        issues.append(warning("content.words_above_level", msg, "$.words"))
+    return issues
