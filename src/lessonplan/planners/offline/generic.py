@@ -270,7 +270,8 @@ def build_production(plan: DomainPlan, kit: PrelessonKit, known: set[str]) -> Pr
 
 
 def learner_and_partner(scenario: Scenario) -> tuple[Role, Role]:
-    """The role the learner plays (a customer, patient, visitor… else the first) and a partner."""
+    """The role the learner plays (a customer, patient, visitor… else the first, where the
+    offline plan puts it) and a partner."""
     learner = next(
         (r for r in scenario.roles if terms(r.label) & _LEARNER_ROLES), scenario.roles[0]
     )
@@ -282,12 +283,12 @@ def build_interaction(plan: DomainPlan, kit: PrelessonKit) -> InteractionStage:
     """A role-play card per plan scenario: situation, roles, goal and useful sentences; the
     partner improvises (no scripted lines nobody wrote for this situation)."""
     useful = example_sentences(lesson_words(plan, kit))[:3]
-    criteria = plan.evaluation.success_criteria[:5] or [
-        f"Performs the task: {plan.communicative_function_en}"
-    ]
     role_plays: list[RolePlay] = []
     for i, scenario in enumerate(plan.scenarios):
         learner, partner = learner_and_partner(scenario)
+        # Criteria about a register are the plan's first scenario's; each card states its own.
+        criteria = [c for c in plan.evaluation.success_criteria if "register" not in c][:4]
+        criteria.append(f"Keeps the {learner.register} register of the {learner.label.lower()}.")
         role_plays.append(
             RolePlay(
                 id=f"r{i + 1}",

@@ -324,9 +324,7 @@ def build_plan(
         Scenario(name=s.name, setting=s.setting, roles=build_roles(s, profile))
         for s in scenario_data
     ]
-    first = scenario_data[0]
-    learner_index = next((i for i, r in enumerate(first.roles) if r.side == "learner"), -1)
-    learner_role = scenarios[0].roles[learner_index]
+    learner_role = scenarios[0].roles[0]
     grammar = build_grammar(descriptor, profile, kit, curriculum)
     function_en = communicative_function_en(descriptor)
     themes = select_themes(topic, profile, curriculum)
