@@ -8,6 +8,8 @@ and romaji are left to the Japanese text layer. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
+
 from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.lesson import (
     ComprehensionQuestion,
@@ -44,6 +46,9 @@ from lessonplan.planners.offline.examples import (
 
 MAX_ROLE_PLAYS = 2
 KIT_EXAMPLES = 2
+KIT_CANDIDATES = 20
+# A sentence that ends in a です/ます form (a string test on the surface, not an analysis).
+POLITE_END = re.compile(r"(です|ます|ました|ません|でした|ください|でしょう)[かね]?[。？！?!]?$")
 
 
 def _tt(text: AuthoredText) -> TargetText:
@@ -237,17 +242,26 @@ def _recycled(text: str, known: set[str]) -> list[str]:
     return sorted(k for k in known if contains_word(text, k))
 
 
+def lesson_is_polite(lesson: AuthoredLesson) -> bool:
+    return lesson.dialogues[0].learner_role.register == "polite"
+
+
 def _kit_word_task(
     surface: str, meaning: str, lesson: AuthoredLesson
 ) -> tuple[str, TargetText] | None:
-    """A model answer for a kit word: a line of the lesson that uses it, else a Tatoeba example."""
+    """A model answer for a kit word: a Tatoeba example for it, else a sentence of the lesson
+    that uses it (which then repeats a line the learner has read)."""
+    found = examples_for_word(surface, limit=KIT_CANDIDATES)
+    if found:
+        # The word's own examples (熱, not 熱帯), in the lesson's register when one is.
+        own = [e for e in found if e.word == surface] or found
+        polite = lesson_is_polite(lesson)
+        fitting = [e for e in own if POLITE_END.search(e.ja)] if polite else []
+        return "an example sentence from Tatoeba", _example((fitting or own)[0])
     lines = [t for d in lesson.dialogues for t in d.turns] + list(lesson.reading.sentences)
     own = next((t for t in lines if contains_word(t.surface, surface)), None)
     if own is not None:
         return "a line of this lesson", TargetText(surface=own.surface, translation=own.translation)
-    found = examples_for_word(surface, limit=1)
-    if found:
-        return "an example sentence from Tatoeba", _example(found[0])
     return None
 
 

@@ -24,6 +24,8 @@ class Example:
 
     ja: str
     en: str
+    # The JLPT word whose entry the sentence illustrates.
+    word: str = ""
 
 
 def cefr_band(level: str) -> str:
@@ -48,7 +50,7 @@ def word_meaning(surface: str) -> str:
 
 def examples_for_word(surface: str, *, limit: int = 3) -> list[Example]:
     """Tatoeba sentences that contain ``surface`` as written, its own examples first."""
-    return [Example(e.ja, e.en) for e in example_sentences(surface, limit=limit)]
+    return [Example(e.ja, e.en, e.word) for e in example_sentences(surface, limit=limit)]
 
 
 def sentences_containing(fragment: str, *, limit: int = 3, level: str = "N1") -> list[Example]:
@@ -59,4 +61,4 @@ def sentences_containing(fragment: str, *, limit: int = 3, level: str = "N1") ->
         e for e in example_sentences(fragment, limit=_POOL) if JLPT_LEVELS.index(e.level) <= ceiling
     ]
     pool.sort(key=lambda e: len(e.ja))
-    return [Example(e.ja, e.en) for e in pool[:limit]]
+    return [Example(e.ja, e.en, e.word) for e in pool[:limit]]
