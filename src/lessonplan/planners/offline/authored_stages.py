@@ -254,10 +254,10 @@ def _kit_word_task(
     found = examples_for_word(surface, limit=KIT_CANDIDATES)
     if found:
         # The word's own examples (熱, not 熱帯), in the lesson's register when one is.
-        own = [e for e in found if e.word == surface] or found
+        mine = [e for e in found if e.word == surface] or found
         polite = lesson_is_polite(lesson)
-        fitting = [e for e in own if POLITE_END.search(e.ja)] if polite else []
-        return "an example sentence from Tatoeba", _example((fitting or own)[0])
+        fitting = [e for e in mine if POLITE_END.search(e.ja)] if polite else []
+        return "an example sentence from Tatoeba", _example((fitting or mine)[0])
     lines = [t for d in lesson.dialogues for t in d.turns] + list(lesson.reading.sentences)
     own = next((t for t in lines if contains_word(t.surface, surface)), None)
     if own is not None:
