@@ -127,7 +127,7 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
     if last.pos == "接頭辞":
         return True
     if token.pos == "助動詞":
-        return token.lemma not in {"です", "だ"} or last.pos == "助動詞"
+        return token.lemma not in {"です", "だ"}
     if token.pos == "助詞" and token.pos2 == "接続助詞" and token.surface in _ENDINGS:
         return last.pos in _ATTACHING_POS
     if token.pos == "接尾辞":

@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping
 
 from lessonplan.domain.issues import QualityIssue
-from lessonplan.domain.lesson import ContentStage, DialogueTurn
+from lessonplan.domain.lesson import ContentStage
 from lessonplan.domain.quality.common import error, norm, warning
 
-# Kanji and katakana runs (the nouns and verb stems a template fills in) → one placeholder.
-_FILLED = re.compile("[\u3400-\u4dbf\u4e00-\u9fff々\u30a0-\u30ff]+")
+# Kanji and katakana runs, with a polite prefix (the nouns and verb stems a template fills in)
+# → one placeholder.
+_FILLED = re.compile("[おご]?[\u3400-\u4dbf\u4e00-\u9fff々\u30a0-\u30ff]+")
 # Share of lines two lessons' texts must share to count as the same text.
 SAME_TEXT_SHARE = 0.5
 
@@ -26,11 +27,6 @@ def _share(a: list[str], b: list[str]) -> float:
     return common / min(len(set(a)), len(set(b)))
 
 
-def _turns(content: ContentStage) -> list[DialogueTurn]:
-    """A vocabulary-and-grammar lesson has no dialogue to compare."""
-    return list(content.dialogue.turns) if content.dialogue is not None else []
-
-
 def check_catalog(contents: Mapping[str, ContentStage]) -> list[QualityIssue]:
     """Dialogues and readings repeated across lessons (keyed by lesson or descriptor id).
 
@@ -39,9 +35,14 @@ def check_catalog(contents: Mapping[str, ContentStage]) -> list[QualityIssue]:
     """
     issues: list[QualityIssue] = []
     keys = sorted(contents)
+
+    def turns(content: ContentStage) -> list[str]:
+        dialogue = content.dialogue
+        return [t.text.surface for t in dialogue.turns] if dialogue is not None else []
+
     texts = {
         key: {
-            "dialogue": [t.text.surface for t in _turns(contents[key])],
+            "dialogue": turns(contents[key]),
             "reading": [s.surface for s in contents[key].reading.sentences],
         }
         for key in keys

@@ -90,37 +90,6 @@ def _vocabulary_issue(
     return [error(code, msg, path)]
 
 
-def _dialogue_issues(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
-    """A vocabulary-and-grammar lesson has no dialogue; when there is one, it uses the plan."""
-    issues: list[QualityIssue] = []
-    scenario = find_scenario(plan, dialogue.scenario)
-    if scenario is None:
-        msg = f"dialogue scenario {dialogue.scenario!r} is not a scenario of the plan."
-        issues.append(error("dialogue.scenario", msg, "$.dialogue.scenario"))
-    else:
-        labels = {r.label.strip().casefold() for r in scenario.roles}
-        for i, turn in enumerate(dialogue.turns):
-            if turn.speaker.strip().casefold() not in labels:
-                msg = f"speaker {turn.speaker!r} is not a role of scenario {scenario.name!r}."
-                issues.append(error("dialogue.speaker", msg, f"$.dialogue.turns[{i}].speaker"))
-    if scenario is not None:
-        lines = [
-            (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
-            for i, turn in enumerate(dialogue.turns)
-        ]
-        issues += _register_issues(lines, scenario, "dialogue")
-        issues += _turn_register_labels(dialogue, scenario)
-    issues += _vocabulary_issue(
-        "dialogue.vocabulary",
-        "the dialogue",
-        surfaces(dialogue),
-        plan,
-        MIN_DIALOGUE_ITEMS,
-        "$.dialogue.turns",
-    )
-    return issues
-
-
 def _check_content(
     content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None
 ) -> list[QualityIssue]:
@@ -132,8 +101,11 @@ def _check_content(
         if gf.id not in explained:
             msg = f"plan grammar function {gf.id} ({gf.pattern_ja}) has no explanation."
             issues.append(warning("content.grammar_coverage", msg, "$.grammar"))
-    if content.dialogue is not None:
-        issues += _dialogue_issues(content.dialogue, plan)
+    # A vocabulary-and-grammar lesson (no authored dialogue) has none; one, when there, is
+    # checked against the plan.
+    dialogue = content.dialogue
+    if dialogue is not None:
+        issues += _check_dialogue(dialogue, plan)
     issues += _word_count_issues(content, plan)
     if kit is not None:
         words = "\n".join(w.text.surface for w in content.words)
@@ -143,6 +115,35 @@ def _check_content(
                     f"required kit word {word.surface!r} (kit.words[{i}]) is not in the word list."
                 )
                 issues.append(warning("content.kit_word", msg, "$.words"))
+    return issues
+
+
+def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
+    issues: list[QualityIssue] = []
+    scenario = find_scenario(plan, dialogue.scenario)
+    if scenario is None:
+        msg = f"dialogue scenario {dialogue.scenario!r} is not a scenario of the plan."
+        issues.append(error("dialogue.scenario", msg, "$.dialogue.scenario"))
+    else:
+        labels = {r.label.strip().casefold() for r in scenario.roles}
+        for i, turn in enumerate(dialogue.turns):
+            if turn.speaker.strip().casefold() not in labels:
+                msg = f"speaker {turn.speaker!r} is not a role of scenario {scenario.name!r}."
+                issues.append(error("dialogue.speaker", msg, f"$.dialogue.turns[{i}].speaker"))
+        lines = [
+            (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
+            for i, turn in enumerate(dialogue.turns)
+        ]
+        issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
+        issues += _turn_register_labels(dialogue, scenario)
+    issues += _vocabulary_issue(
+        "dialogue.vocabulary",
+        "the dialogue",
+        surfaces(dialogue),
+        plan,
+        MIN_DIALOGUE_ITEMS,
+        "$.dialogue.turns",
+    )
     return issues
 
 
@@ -243,7 +244,7 @@ def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[Qualit
             (f"{path}.partner_lines[{j}].surface", rp.partner_role, line)
             for j, line in enumerate(rp.partner_lines)
         ]
-        issues += _register_issues(lines, scenario, "role-play")
+        issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines")
         issues += _criteria_register(rp.register, [rp.goal, *rp.success_criteria], path)
     issues += _vocabulary_issue(
         "interaction.vocabulary",
@@ -268,14 +269,14 @@ _MENTIONS: dict[Register, re.Pattern[str]] = {
 
 
 def _register_issues(
-    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str
+    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str, path: str
 ) -> list[QualityIssue]:
     """Each role's lines in that role's register: a warning per line, an error per role whose
     lines are mostly in the other register."""
     roles = {r.label.strip().casefold(): r for r in scenario.roles}
     issues: list[QualityIssue] = []
     tally: dict[str, list[int]] = {}
-    for path, speaker, text in lines:
+    for line_path, speaker, text in lines:
         role = roles.get(speaker.strip().casefold())
         if role is None or role.register == "neutral":
             continue
@@ -291,7 +292,7 @@ def _register_issues(
                 f"{role.label} ({role.register}) says {wrong[0]!r}, which is "
                 f"{'plain' if role.register == 'polite' else 'polite'}."
             )
-            issues.append(warning("register.line", msg, path))
+            issues.append(warning("register.line", msg, line_path))
     for label, (total, wrong_count) in tally.items():
         if wrong_count * 2 > total:
             register = roles[label.strip().casefold()].register
@@ -299,7 +300,7 @@ def _register_issues(
                 f"{wrong_count} of {label}'s {total} lines in the {where} are not in the role's "
                 f"{register} register."
             )
-            issues.append(error("register.role", msg, "$"))
+            issues.append(error("register.role", msg, path))
     return issues
 
 
