@@ -111,3 +111,12 @@ def test_unreadable_or_invalid_input_exits_2_with_one_line(
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_compile_json_output_is_checked_with_paths_into_it(tmp_path: Path) -> None:
+    lesson = json.loads((PRECHANGE / "lp-003.lesson.json").read_text("utf-8"))
+    path = tmp_path / "compile-output.json"
+    path.write_text(json.dumps({"lesson_id": "L-1", "lesson": lesson}, ensure_ascii=False), "utf-8")
+    result = _check(str(path))
+    assert result.exit_code == 1
+    assert "error content.words_count $.lesson.stages.content.data.words: " in result.stdout

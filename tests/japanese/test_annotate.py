@@ -137,3 +137,12 @@ def test_annotate_stage_fills_every_target_text_in_json() -> None:
 
 def test_old_target_texts_without_furigana_still_load() -> None:
     assert TargetText.model_validate({"surface": "はい", "reading": "はい"}).furigana == []
+
+
+def test_latin_letters_spaces_and_stray_katakana() -> None:
+    a = annotate("JRの駅で、Mサイズを買います。")
+    assert a.reading == "ジェーアールのえきで、エムサイズをかいます。"
+    assert a.romaji == "JR no eki de, M saizu o kaimasu."
+    spaced = annotate("1. 玉ねぎを切ります。")
+    assert "".join(s.text for s in spaced.furigana) == "1. 玉ねぎを切ります。"
+    assert annotate("グエン・ティ・マイです。").romaji == "guen ti mai desu."

@@ -26,3 +26,27 @@ def test_example_sentences_contain_the_word() -> None:
     assert 1 <= len(found) <= 3
     assert all("薬" in ex.ja and ex.en for ex in found)
     assert example_sentences("薬", limit=3) == found
+
+
+def test_reported_wrong_levels_take_the_easiest_exact_match() -> None:
+    # The blind A1 reviewer's list: these were tagged N1/N2/N3.
+    easy = {
+        "はじめまして": "N5",
+        "お願いします": "N5",
+        "円": "N5",
+        "ゆっくり": "N5",
+        "すみません": "N5",
+        "どんな": "N5",
+        "回": "N5",
+        "曲がる": "N5",
+        "ぐらい": "N5",
+        "答え": "N4",
+        "お大事に": "N4",
+        "定食": "N4",
+        "真ん中": "N4",
+        "集まる": "N4",
+        "エンジニア": "N4",
+        "当たり前": "N3",
+        "世代": "N2",
+    }
+    assert {word: word_level(word) for word in easy} == easy

@@ -151,7 +151,7 @@ async def test_lesson_level_kit_check_is_stored_and_counted(make_runtime: Runtim
     )
     rt = await make_runtime(FakeProvider("gpt-4o-mini", fallback=ignores_kit))
     result = await compile_lesson(rt, "JF:105", profile=LEARNER, kit=kit)
-    codes = {i["code"] for i in result.lesson.quality_issues}
+    codes = {i.code for i in result.lesson.quality_issues}
     assert "lesson.kit_word_missing" in codes
     stored = await rt.store.get_lesson(lesson_id=result.lesson.lesson_id)
     assert stored is not None and stored.quality_issues == result.lesson.quality_issues

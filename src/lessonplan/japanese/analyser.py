@@ -16,7 +16,10 @@ from typing import Any
 import fugashi
 
 from lessonplan.japanese.kana import (
+    UNVOICED,
+    has_kana,
     has_kanji,
+    has_latin,
     is_kana,
     is_katakana,
     normalize_width,
@@ -32,7 +35,18 @@ from lessonplan.japanese.numbers import (
     parse_number,
 )
 
-PUNCTUATION_POS = {"補助記号", "記号", "空白"}
+PUNCTUATION_POS = {"補助記号", "空白"}
+# Latin letters as Japanese reads them (Mサイズ エムサイズ, JR ジェーアール, 2LDK にエルディーケー).
+_LETTER_KANA = (
+    "エー ビー シー ディー イー エフ ジー エイチ アイ ジェー ケー エル エム エヌ オー ピー "
+    "キュー アール エス ティー ユー ブイ ダブリュー エックス ワイ ゼット"
+)
+LETTER_NAMES = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _LETTER_KANA.split(" "), strict=True))
+MAX_SPELLED_LETTERS = 4
+# Numeral units that join the digits around them into one number (6万2千 → 62000).
+_UNITS = frozenset("十百千万億")
+# What may stand before a word that starts a phrase (not the second half of a compound).
+_PHRASE_BOUNDARY_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記号"})
 
 
 @dataclass(frozen=True)
@@ -55,11 +69,15 @@ class Token:
     pron: str = ""
     conj_type: str = ""
     conj_form: str = ""
+    kana_base: str = ""
     segments: tuple[tuple[str, str | None], ...] = field(default=())
 
     @property
     def is_punctuation(self) -> bool:
-        return self.pos in PUNCTUATION_POS
+        if self.pos in PUNCTUATION_POS:
+            return True
+        # 記号 covers both "%" and a stray katakana syllable (ティ in グエン・ティ・マイ).
+        return self.pos == "記号" and not (has_kana(self.surface) or has_latin(self.surface))
 
     @property
     def is_particle(self) -> bool:
@@ -76,11 +94,22 @@ def _feature(node: Any, name: str) -> str:
     return "" if value in (None, "*") else str(value)
 
 
+def _spelled(surface: str) -> str | None:
+    """An acronym of up to four Latin capitals read letter by letter (JR ジェーアール)."""
+    letters = normalize_width(surface)
+    short = letters.isascii() and letters.isalpha() and len(letters) <= MAX_SPELLED_LETTERS
+    if short and (letters.isupper() or len(letters) == 1):
+        return "".join(LETTER_NAMES[c] for c in letters.upper())
+    return None
+
+
 def _default_reading(surface: str, kana: str) -> str:
     if is_katakana(surface):
         return surface
     if is_kana(surface):
         return surface
+    if has_latin(surface):
+        return kana or _spelled(surface) or surface
     if not kana:
         return surface
     return to_hiragana(kana)
@@ -100,6 +129,7 @@ def _raw_token(node: Any) -> Token:
         pron=_feature(node, "pron"),
         conj_type=_feature(node, "cType"),
         conj_form=_feature(node, "cForm"),
+        kana_base=_feature(node, "kanaBase"),
     )
 
 
@@ -128,8 +158,14 @@ def _merge_digit_groups(tokens: list[Token]) -> list[Token]:
             out
             and _is_number(token)
             and _is_number(out[-1])
-            and not normalize_width(token.surface).isdigit()
-            and not normalize_width(out[-1].surface).isdigit()
+            and (
+                not (
+                    normalize_width(token.surface).isdigit()
+                    or normalize_width(out[-1].surface).isdigit()
+                )
+                or token.surface[-1] in _UNITS
+                or out[-1].surface[-1] in _UNITS
+            )
         ):
             token = _number_token(out.pop().surface + token.surface)
         out.append(token)
@@ -193,6 +229,34 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
     while i < len(tokens):
         token = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        phrase = _phrase_at(tokens, i)
+        if phrase is not None:
+            length, surface, reading = phrase
+            out.append(
+                Token(
+                    surface=surface,
+                    lemma=surface,
+                    base=surface,
+                    pos="名詞",
+                    pos2="普通名詞",
+                    reading=reading,
+                )
+            )
+            i += length
+            continue
+        if token.surface == "中" and token.reading == "ちゅう" and out and out[-1].pos2 == "数詞":
+            out.append(_with_reading(token, "じゅう"))  # 一日中, 一年中: all through
+            i += 1
+            continue
+        if token.surface == "方" and token.reading == "ほう" and _person_kata(out):
+            out.append(_with_reading(token, "かた"))  # 近所の方, あの方: a person
+            i += 1
+            continue
+        if token.surface == "万" and out and out[-1].surface.startswith("数"):
+            prev = out.pop()  # 数十万: some hundred thousand
+            out.append(_with_reading(prev, prev.reading + "まん", surface=prev.surface + "万"))
+            i += 1
+            continue
         if token.surface == "何" and token.pos in {"名詞", "代名詞"}:
             following = "".join(t.surface for t in tokens[i + 1 : i + 3])
             counter = None if nxt is None else nani_counter_reading(nxt.surface)
@@ -206,6 +270,11 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
         if _is_number(token):
             value = parse_number(token.surface)
             assert value is not None
+            if nxt is not None and nxt.surface == "日間":  # 5日間 いつかかん, 1日間 いちにちかん
+                days = date_reading(value, after_month=False) + "かん"
+                out.append(_counter_token(token, nxt, days))
+                i += 2
+                continue
             if nxt is not None and nxt.surface == "日":
                 after_month = bool(out) and out[-1].surface.endswith("月")
                 reading = date_reading(value, after_month=after_month)
@@ -270,6 +339,35 @@ def _counter_token_nani(nani: Token, counter: Token, reading: str) -> Token:
     )
 
 
+def _person_kata(before: list[Token]) -> bool:
+    """Is 方 here a person (かた): あの方, どの方, or 近所の方 after a listed word?"""
+    if before and before[-1].surface in {"あの", "どの"}:
+        return True
+    return (
+        len(before) >= 2
+        and before[-1].surface == "の"
+        and before[-2].surface in LEXICON.kata_before_no
+    )
+
+
+def _unvoiced_start(token: Token, previous: Token | None) -> Token:
+    """箱 read バコ at the start of a phrase (緑の箱) is はこ: rendaku only inside a compound.
+
+    unidic-lite sometimes picks the voiced variant of a word; when the word's own dictionary
+    reading (kanaBase) starts unvoiced and nothing but a particle, an auxiliary, punctuation or
+    the start of the sentence stands before it, the first kana is unvoiced again.
+    """
+    if previous is not None and previous.pos not in _PHRASE_BOUNDARY_POS:
+        return token
+    reading, base = token.reading, to_hiragana(token.kana_base)
+    if not reading or not base or not has_kanji(token.surface) or is_kana(token.surface):
+        return token
+    unvoiced = UNVOICED.get(reading[0])
+    if unvoiced is None or base[0] != unvoiced:
+        return token
+    return _with_reading(token, unvoiced + reading[1:])
+
+
 def _phrase_at(tokens: list[Token], i: int) -> tuple[int, str, str] | None:
     for length in (3, 2):
         surface = "".join(t.surface for t in tokens[i : i + length])
@@ -289,12 +387,23 @@ def _with_reading(token: Token, reading: str, *, surface: str | None = None) -> 
         pron=token.pron,
         conj_type=token.conj_type,
         conj_form=token.conj_form,
+        kana_base=token.kana_base,
     )
+
+
+def _space(white: str) -> Token:
+    return Token(surface=white, lemma=white, base=white, pos="空白", pos2="", reading=white)
 
 
 @lru_cache(maxsize=4096)
 def _tokenize_cached(text: str) -> tuple[Token, ...]:
-    raw = [_raw_token(node) for node in _tagger()(text)]
+    raw: list[Token] = []
+    for node in _tagger()(text):
+        white = getattr(node, "white_space", "")
+        if white:  # MeCab drops spaces; keep them so readings and furigana spell the surface
+            raw.append(_space(white))
+        token = _raw_token(node)
+        raw.append(_unvoiced_start(token, raw[-1] if raw else None))
     return tuple(_apply_numbers(_merge_digit_groups(raw)))
 
 

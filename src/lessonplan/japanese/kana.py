@@ -57,3 +57,13 @@ def normalize_width(text: str) -> str:
     """Full-width ASCII letters and digits to half-width; half-width katakana to full-width."""
     text = str(jaconv.z2h(text, kana=False, ascii=True, digit=True))
     return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+
+# A voiced kana and its unvoiced form (rendaku undone: ば → は, ぐ → く).
+UNVOICED = dict(
+    zip(
+        "がぎぐげござじずぜぞだぢづでどばびぶべぼ",
+        "かきくけこさしすせそたちつてとはひふへほ",
+        strict=True,
+    )
+)

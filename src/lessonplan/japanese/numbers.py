@@ -34,20 +34,24 @@ def parse_number(text: str) -> int | None:
     if plain.isascii() and plain.isdigit():
         return int(plain)
     if not plain or any(
-        c not in _KANJI_DIGITS and c not in _KANJI_UNITS and c != "万" for c in plain
+        c not in _KANJI_DIGITS and c not in _KANJI_UNITS and c not in "万億" and not c.isdigit()
+        for c in plain
     ):
         return None
     if all(c in _KANJI_DIGITS for c in plain):
         return int("".join(str(_KANJI_DIGITS[c]) for c in plain))
     total, section, digit = 0, 0, 0
     for char in plain:
-        if char in _KANJI_DIGITS:
+        if char.isascii() and char.isdigit():  # 6万2千: digits between the units
+            digit = digit * 10 + int(char)
+        elif char in _KANJI_DIGITS:
             digit = _KANJI_DIGITS[char]
         elif char in _KANJI_UNITS:
             section += (digit or 1) * _KANJI_UNITS[char]
             digit = 0
         else:
-            total += (section + digit or 1) * _MAN
+            unit = 100_000_000 if char == "億" else _MAN
+            total += (section + digit or 1) * unit
             section, digit = 0, 0
     return total + section + digit
 

@@ -12,7 +12,7 @@
   a number and its counter form one word (sankai).
 - Katakana words are romanised like any other word (kōhī, not "coffee"); digits are read out
   (3回 → sankai); sentence punctuation is kept (。→ ., 、→ ,, ？→ ?, 「」→ "); everything is
-  lower case.
+  lower case except Latin letters of the surface, kept as written (JR, M saizu).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 import cutlet
 
 from lessonplan.japanese.analyser import Token
-from lessonplan.japanese.kana import is_kana, to_hiragana
+from lessonplan.japanese.kana import has_latin, is_kana, to_hiragana
 
 _PARTICLES = {"は": "wa", "へ": "e", "を": "o"}
 _MACRON = {"a": "ā", "i": "ī", "u": "ū", "e": "ē", "o": "ō"}
@@ -163,9 +163,9 @@ def _unit_romaji(unit: list[Token]) -> str:
             out += _PARTICLES[token.surface]
             continue
         text = _token_kana(token)
-        if not is_kana(text):
-            flush()
-            out += text.lower()
+        if has_latin(token.surface) or not is_kana(text):
+            flush()  # Latin letters are kept as written (JR, Mサイズ M saizu)
+            out += token.surface if has_latin(token.surface) else text.lower()
             continue
         if (out or kana) and token.pos == "接尾辞" and token.surface in _HONORIFICS:
             flush()
@@ -206,6 +206,9 @@ def romanize(tokens: list[Token]) -> str:
                 glue = True
             elif mark in _SEPARATORS:
                 glue = False
+            elif mark in {"-", "‐", "－"}:
+                out += "-"
+                glue = True
             elif mark.strip():
                 out += mark
             continue

@@ -32,7 +32,7 @@ LESSON_WORDS = (20, 30)
 LESSON_WORDS_HARD = (12, 40)
 # Share of a lesson's JLPT-tagged words above the level's band: warning above, error above hard.
 ABOVE_LEVEL_SHARE = 0.3
-ABOVE_LEVEL_SHARE_HARD = 0.5
+ABOVE_LEVEL_SHARE_HARD = 0.6
 # Distinct plan bucket items the lesson's texts must use (capped by what the plan holds).
 MIN_PLAN_WORDS = 10
 

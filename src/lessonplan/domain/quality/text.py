@@ -26,6 +26,7 @@ from lessonplan.japanese.grammar import nonvolitional_requests
 
 _READING_NOISE = re.compile(r"[\s\u3000、。，．,.!?！？「」『』\"'“”‘’…・:：;；()（）〜～~-]+")
 _ROMAJI_NOISE = re.compile(r"[^a-z\s]+")
+_ASIDES = re.compile(r"\([^)]*\)|（[^）]*）|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 _LONG = [("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ee", "e"), ("ii", "i")]
 
 
@@ -62,7 +63,7 @@ def check_text_fields(
     for path, text in texts_with_paths(data, base):
         ann = annotate(text.surface)
         if text.reading:
-            issues += _reading_issues(text.reading, ann.reading, f"{path}.reading")
+            issues += _reading_issues(text.reading, ann.reading, f"{path}.reading", text.surface)
         if text.reading and has_kanji(text.surface) and not text.furigana:
             msg = f"{text.surface!r} has no furigana segments (a whole-text reading is no ruby)."
             issues.append(warning("text.furigana_missing", msg, f"{path}.furigana"))
@@ -78,7 +79,8 @@ def check_text_fields(
                 issues.append(warning("text.furigana_mismatch", msg, f"{path}.furigana"))
         if text.romaji:
             issues += _romaji_issues(text.romaji, ann.romaji, ann.reading, f"{path}.romaji")
-        if metalanguage != "ja" and (has_kana(text.translation) or has_kanji(text.translation)):
+        gloss_free = _ASIDES.sub("", text.translation)  # "castle (often お城)" is English
+        if metalanguage != "ja" and (has_kana(gloss_free) or has_kanji(gloss_free)):
             msg = (
                 f"translation {text.translation!r} is not in the metalanguage "
                 f"({metalanguage}): it contains Japanese script."
@@ -93,8 +95,10 @@ def check_text_fields(
     return issues
 
 
-def _reading_issues(reading: str, expected: str, path: str) -> list[QualityIssue]:
-    if has_kanji(reading) or has_latin(reading):
+def _reading_issues(
+    reading: str, expected: str, path: str, surface: str = ""
+) -> list[QualityIssue]:
+    if has_kanji(reading) or (has_latin(reading) and not has_latin(surface)):
         msg = f"reading {reading!r} contains kanji or Latin letters; a reading is kana only."
         return [error("text.reading_script", msg, path)]
     if _fold_reading(reading) != _fold_reading(expected):

@@ -1,0 +1,45 @@
+"""Misreadings lesson authors and blind reviewers reported, each with the sentence they quoted."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessonplan.japanese import annotate
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading", "romaji"),
+    [
+        # rendaku undone at the start of a phrase (the analyser read バコ, ブカイ)
+        ("緑の箱です。", "みどりのはこです。", "midori no hako desu."),
+        ("箱を開けたら", "はこをあけたら", "hako o aketara"),
+        ("奥が深い。", "おくがふかい。", "oku ga fukai."),
+        ("本箱", "ほんばこ", "honbako"),
+        # 何 + counter, 何時 never いつ
+        ("次のバスは何時ですか", "つぎのバスはなんじですか", "tsugi no basu wa nanji desu ka"),
+        ("何時に始まりますか", "なんじにはじまりますか", "nanji ni hajimarimasu ka"),
+        ("何ページ", "なんページ", "nanpēji"),
+        ("何課", "なんか", "nanka"),
+        ("何錠", "なんじょう", "nanjō"),
+        # big numbers, days
+        ("1万円", "いちまんえん", "ichiman'en"),
+        ("2万円", "にまんえん", "niman'en"),
+        ("6万2千円", "ろくまんにせんえん", "rokumannisen'en"),
+        ("年に数十万円", "ねんにすうじゅうまんえん", "nen ni sūjūman en"),
+        ("5日間", "いつかかん", "itsukakan"),
+        ("一日中", "いちにちじゅう", "ichinichijū"),
+        # 方 as a person
+        ("近所の方", "きんじょのかた", "kinjo no kata"),
+        ("お持ちの方", "おもちのかた", "omochi no kata"),
+        ("こちらの方がいいです。", "こちらのほうがいいです。", "kochira no hō ga ii desu."),
+        # words the dictionary reads otherwise
+        ("富士山", "ふじさん", "fujisan"),
+        ("市場", "いちば", "ichiba"),
+        ("洗濯物", "せんたくもの", "sentakumono"),
+    ],
+)
+def test_reported_sentence_reads_as_the_teacher_reads_it(
+    surface: str, reading: str, romaji: str
+) -> None:
+    a = annotate(surface)
+    assert (a.reading, a.romaji) == (reading, romaji)
