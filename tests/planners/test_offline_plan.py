@@ -1,5 +1,6 @@
-"""The offline planner's plans: SPEC §4 ranges for every catalog descriptor, with empty and rich
-inputs, determinism, and the JSON entry point the offline provider uses."""
+"""The offline planner's plans: SPEC §4 ranges for every catalog descriptor (authored lessons) and
+for imported ones (vocabulary-and-grammar lessons), with empty and rich inputs, determinism, and
+the JSON entry point the offline provider uses."""
 
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ from lessonplan.domain.models import (
     is_canonical_grammar_id,
 )
 from lessonplan.planners.offline import OFFLINE_PLANNER_VERSION, OfflinePlanner, load_catalog
+from lessonplan.planners.offline.library import authored_lesson
 
 PLANNER = OfflinePlanner()
 CATALOG = load_catalog()
-_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+_LATIN = re.compile(r"[A-Za-z]")
 _JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]")
 
 
 def is_japanese(text: str) -> bool:
-    return bool(_JAPANESE.search(text)) and not _LATIN_OR_DIGIT.search(text)
+    """Japanese script; digits may accompany it (1日3回), Latin letters may not."""
+    return bool(_JAPANESE.search(text)) and not _LATIN.search(text)
 
 
 EMPTY_PROFILE = LearnerProfile(learner_id="t-empty")
@@ -110,9 +113,10 @@ def plan_errors(plan: DomainPlan, descriptor: CanDoDescriptor, kit: PrelessonKit
     expect(all(is_japanese(t) for t in ja), "cultural themes script")
     for word in kit.required_words():
         expect(word.surface in items, f"kit word {word.surface}")
-    patterns = [gf.pattern_ja for gf in plan.grammar_functions]
+    patterns = [gf.pattern_ja.replace("〜", "") for gf in plan.grammar_functions]
     for grammar in kit.required_grammar():
-        expect(grammar.pattern in patterns, f"kit grammar {grammar.pattern}")
+        core = grammar.pattern.replace("〜", "")
+        expect(any(core in p for p in patterns), f"kit grammar {grammar.pattern}")
     return errors
 
 
@@ -141,26 +145,48 @@ def test_every_catalog_plan_meets_the_ranges(
     assert quality_errors(plan, descriptor, kit) == []
 
 
-@pytest.mark.parametrize("descriptor", CATALOG, ids=[d.uid for d in CATALOG])
-def test_grammar_matches_the_descriptor_level(descriptor: CanDoDescriptor) -> None:
+IMPORTS = [
+    CanDoDescriptor(
+        uid=f"USER:{level}",
+        level=level,
+        description_en="Can ask where things are in a supermarket and understand the answer.",
+        primary_topic_en="Shopping",
+    )
+    for level in ("A1", "A2", "B1", "B2")
+]
+
+
+@pytest.mark.parametrize(("profile", "kit"), CASES)
+@pytest.mark.parametrize("descriptor", IMPORTS, ids=[d.uid for d in IMPORTS])
+def test_imported_descriptors_get_plans_within_the_ranges(
+    descriptor: CanDoDescriptor, profile: LearnerProfile, kit: PrelessonKit
+) -> None:
     from lessonplan.planners.offline.data import load_curriculum
 
+    plan = PLANNER.plan(descriptor, profile, kit)
+    assert plan_errors(plan, descriptor, kit) == []
+    assert quality_errors(plan, descriptor, kit) == []
     levels = {g.pattern_ja: g.level for g in load_curriculum().grammar}
+    data_levels = {
+        levels[gf.pattern_ja] for gf in plan.grammar_functions if gf.pattern_ja in levels
+    }
+    if not kit.required_grammar():
+        assert data_levels == {descriptor.level}
+
+
+@pytest.mark.parametrize("descriptor", CATALOG, ids=[d.uid for d in CATALOG])
+def test_an_authored_plan_is_the_authored_lesson(descriptor: CanDoDescriptor) -> None:
+    lesson = authored_lesson(descriptor.uid)
+    if lesson is None:
+        pytest.skip(f"{descriptor.uid} has no authored lesson yet (see test_authored_lessons)")
     plan = PLANNER.plan(descriptor, EMPTY_PROFILE, EMPTY_KIT)
-    assert {levels[gf.pattern_ja] for gf in plan.grammar_functions} == {descriptor.level}
-
-
-def test_plans_fit_their_descriptor_topic() -> None:
-    by_uid = {d.uid: d for d in CATALOG}
-    health = PLANNER.plan(by_uid["JF:105"], EMPTY_PROFILE, EMPTY_KIT)
-    assert "薬" in health.all_items()
-    assert health.scenarios[0].name == "Doctor's consultation"
-    beach = PLANNER.plan(by_uid["JF:106"], EMPTY_PROFILE, EMPTY_KIT)
-    assert {"ゴミ", "拾う"} <= set(beach.all_items())
-    assert beach.scenarios[0].name == "Beach clean-up"
-    tour = PLANNER.plan(by_uid["JFまるごと:14"], EMPTY_PROFILE, EMPTY_KIT)
-    assert {"名所", "名物", "案内する"} <= set(tour.all_items())
-    assert tour.scenarios[0].name == "Hometown tour"
+    assert plan.communicative_function_ja == lesson.function_ja
+    assert plan.scenarios[0].name in {d.scenario for d in lesson.dialogues}
+    assert sorted(plan.all_items()) == sorted(w.surface for w in lesson.words)
+    assert [gf.pattern_ja for gf in plan.grammar_functions] == [
+        g.pattern_ja for g in lesson.grammar
+    ]
+    assert plan.cultural_themes_en == [n.theme_en for n in lesson.culture_notes]
 
 
 def test_topic_falls_back_to_keywords_then_default() -> None:
@@ -183,11 +209,16 @@ def test_topic_falls_back_to_keywords_then_default() -> None:
     assert plan.communicative_function_ja == "自己紹介について簡単なやりとりをする"
 
 
-def test_fixture_description_digits_become_kanji() -> None:
-    jf105 = next(d for d in CATALOG if d.uid == "JF:105")
-    plan = PLANNER.plan(jf105, EMPTY_PROFILE, EMPTY_KIT)
+def test_an_imported_descriptor_digits_become_kanji() -> None:
+    imported = CanDoDescriptor(
+        uid="USER:105",
+        level="A1",
+        primary_topic_en="Health",
+        description_en="Can understand a doctor's simple instructions.",
+        description_ja="「薬を1日3回飲んでください」などの指示を理解することができる。",
+    )
+    plan = PLANNER.plan(imported, EMPTY_PROFILE, EMPTY_KIT)
     assert "一日三回" in plan.communicative_function_ja
-    assert not _LATIN_OR_DIGIT.search(plan.communicative_function_ja)
 
 
 @pytest.mark.parametrize(("profile", "kit"), CASES)
@@ -199,8 +230,8 @@ def test_plans_are_byte_identical_across_runs(profile: LearnerProfile, kit: Prel
 
 
 def test_version_is_exposed() -> None:
-    assert OFFLINE_PLANNER_VERSION == "offline-1"
-    assert PLANNER.version == "offline-1"
+    assert OFFLINE_PLANNER_VERSION == "offline-2"
+    assert PLANNER.version == "offline-2"
 
 
 def test_answer_round_trips_json_with_projected_profile() -> None:
@@ -224,7 +255,13 @@ def test_answer_round_trips_json_with_projected_profile() -> None:
         {**kit, "requirements": {"min_words": 2, "min_grammar": 0, "min_phrases": 0}}
     )
     assert plan == PLANNER.plan(descriptor, profile, full_kit)
-    assert all(r.register == "polite" for s in plan.scenarios for r in s.roles)
+    # A polite preference cannot make the authored plain dialogue among friends polite.
+    lesson = authored_lesson(descriptor.uid)
+    assert lesson is not None
+    shown = next(d for d in lesson.dialogues if d.scenario == plan.scenarios[0].name)
+    assert [(r.label, r.register) for r in plan.scenarios[0].roles] == [
+        (r.label, r.register) for r in shown.roles
+    ]
     assert {"名物", "お城"} <= set(plan.all_items())
     inputs["plan"] = answer
     content = PLANNER.answer("content", inputs)
@@ -232,7 +269,7 @@ def test_answer_round_trips_json_with_projected_profile() -> None:
         assert PLANNER.answer(task, inputs)
     inputs["content"] = content
     questions = PLANNER.answer("comprehension", inputs)["questions"]
-    assert 4 <= len(questions) <= 6
+    assert 4 <= len(questions) <= 8
     partial = {key: content[key] for key in ("dialogue", "reading")}
     assert PLANNER.answer("comprehension", {**inputs, "content": partial})["questions"]
     assert PLANNER.answer("plan", inputs) == answer
@@ -253,4 +290,4 @@ def test_answer_accepts_the_recorded_descriptor_shape() -> None:
     }
     plan = DomainPlan.model_validate(PLANNER.answer("plan", {"descriptor": raw}))
     assert plan.uid == "JF:105"
-    assert plan.scenarios[0].name == "Doctor's consultation"
+    assert "医者" in {r.label for r in plan.scenarios[0].roles}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -24,15 +25,41 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _tt(text: TargetText) -> str:
-    parts = [text.surface]
-    if text.reading and text.reading != text.surface:
-        parts.append(f"({text.reading})")
-    if text.romaji:
-        parts.append(f"[dim]{text.romaji}[/dim]")
+def ruby(text: TargetText) -> str:
+    """The surface with each kanji run's reading in brackets: 薬[くすり]を飲[の]む."""
+    if not text.furigana:
+        return text.surface
+    return "".join(
+        f"{seg.text}[{seg.reading}]" if seg.reading else seg.text for seg in text.furigana
+    )
+
+
+def _has_ruby(text: TargetText) -> bool:
+    return any(seg.reading for seg in text.furigana)
+
+
+def _tt(text: TargetText, *, romaji: bool = False) -> str:
+    """One target-language text for a teacher: the surface with furigana (or the surface and its
+    romaji), then the meaning."""
+    if romaji:
+        parts = [escape(text.surface)]
+        if text.romaji:
+            parts.append(f"[dim]{escape(text.romaji)}[/dim]")
+    elif _has_ruby(text):
+        parts = [escape(ruby(text))]
+    else:
+        parts = [escape(text.surface)]
+        if text.reading and text.reading != text.surface and not text.furigana:
+            parts.append(f"[dim]({escape(text.reading)})[/dim]")
     if text.translation:
-        parts.append(f"— {text.translation}")
+        parts.append(f"— {escape(text.translation)}")
     return " ".join(parts)
+
+
+def _jlpt(surface: str) -> str:
+    from lessonplan.japanese import word_level
+
+    return word_level(surface) or ""
 
 
 def provenance_line(p: PlanProvenance) -> str:
@@ -93,10 +120,113 @@ def plan_panel(plan: DomainPlan, provenance: PlanProvenance | None = None) -> Pa
     return Panel(Group(*lines), title=f"Plan {plan.uid} ({plan.level})", expand=False)
 
 
-def lesson_view(lesson: Lesson) -> Group:
+def _content_panel(content: ContentStage, *, romaji: bool) -> Panel:
+    body = [f"[bold]Objective:[/bold] {escape(content.objective)}"]
+    if content.objective_ja:
+        body.append(f"[bold]目標:[/bold] {escape(content.objective_ja)}")
+    if content.lesson_kind == "vocabulary_and_grammar":
+        body.append(
+            "[yellow]Vocabulary-and-grammar lesson: no authored dialogue exists for this "
+            "descriptor; the sentences are real examples (Tatoeba).[/yellow]"
+        )
+    body += ["", f"[bold]Words[/bold] ({len(content.words)})"]
+    for w in content.words:
+        marks = [m for m, on in (("kit", w.from_kit), ("known", w.known)) if on]
+        level = _jlpt(w.text.surface)
+        tags = " ".join(f"[{m}]" for m in ([level] if level else []) + marks)
+        body.append(f"  • {_tt(w.text, romaji=romaji)}  [dim]{escape(tags)}[/dim]".rstrip())
+    body += ["", "[bold]Grammar[/bold]"]
+    for g in content.grammar:
+        body.append(
+            f"  {g.grammar_id} [bold]{escape(g.pattern_ja)}[/bold]: {escape(g.explanation)}"
+        )
+        body += [f"     例: {_tt(ex, romaji=romaji)}" for ex in g.examples]
+    if content.phrases:
+        body += ["", "[bold]Key expressions[/bold]"]
+        body += [f"  • {_tt(p, romaji=romaji)}" for p in content.phrases]
+    if content.dialogue is not None:
+        d = content.dialogue
+        body += ["", f"[bold]Dialogue[/bold]: {escape(d.scenario)}"]
+        if d.setting:
+            body.append(f"  [italic]{escape(d.setting)}[/italic]")
+        for t in d.turns:
+            line = escape(ruby(t.text)) if not romaji else escape(t.text.surface)
+            body.append(f"  [bold]{escape(t.speaker)}[/bold] ({t.register}): {line}")
+            if romaji and t.text.romaji:
+                body.append(f"      [dim]{escape(t.text.romaji)}[/dim]")
+            if t.text.translation:
+                body.append(f"      {escape(t.text.translation)}")
+    r = content.reading
+    title = f"{r.title} ({r.title_en})" if r.title_en else r.title
+    kind = f" — {r.text_type}" if r.text_type else ""
+    body += ["", f"[bold]Reading[/bold]: {escape(title)}{escape(kind)}"]
+    body += [f"  {_tt(sent, romaji=romaji)}" for sent in r.sentences]
+    if content.culture_notes:
+        body += ["", "[bold]Culture[/bold]"]
+        for n in content.culture_notes:
+            body.append(f"  • {escape(n.theme_en)} ({escape(n.theme_ja)}): {escape(n.body)}")
+    return Panel("\n".join(body), title="Content", expand=False)
+
+
+_KINDS = {
+    "true_false": "true/false",
+    "multiple_choice": "multiple choice",
+    "short_answer": "short answer",
+}
+
+
+def _comprehension_panel(comp: ComprehensionStage) -> Panel:
+    body: list[str] = []
+    for q in comp.questions:
+        body.append(
+            f"{q.id}. " + escape(f"[{q.source}, {_KINDS.get(q.kind, q.kind)}] {q.question}")
+        )
+        if q.options and q.kind == "multiple_choice":
+            body += [f"      {chr(97 + i)}) {escape(o)}" for i, o in enumerate(q.options)]
+        body.append(f"    [green]→ {escape(q.answer)}[/green]  [dim]({escape(q.evidence)})[/dim]")
+    return Panel("\n".join(body), title="Comprehension (answers for the teacher)", expand=False)
+
+
+def _production_panel(prod: ProductionStage, *, romaji: bool) -> Panel:
+    body: list[str] = []
+    for t in prod.tasks:
+        body.append(f"{t.id} " + escape(f"[{t.grammar_id}] {t.instruction}"))
+        if t.vocabulary:
+            body.append(f"    words: {escape('、'.join(t.vocabulary))}")
+        if t.known_words:
+            body.append(f"    recycles known words: {escape('、'.join(t.known_words))}")
+        body.append(f"    model: {_tt(t.model_answer, romaji=romaji)}")
+    return Panel("\n".join(body), title="Production", expand=False)
+
+
+def _interaction_panel(inter: InteractionStage, *, romaji: bool) -> Panel:
+    body: list[str] = []
+    for rp in inter.role_plays:
+        body.append(f"[bold]{rp.id} {escape(rp.scenario)}[/bold] ({rp.register})")
+        if rp.setting:
+            body.append(f"  [italic]{escape(rp.setting)}[/italic]")
+        body.append(
+            f"  Learner card — you are {escape(rp.learner_role)}, talking to "
+            f"{escape(rp.partner_role)}: {escape(rp.goal)}"
+        )
+        if rp.useful_expressions:
+            body.append("  Useful expressions:")
+            body += [f"    • {_tt(e, romaji=romaji)}" for e in rp.useful_expressions]
+        if rp.partner_lines:
+            body.append(f"  Partner card ({escape(rp.partner_role)}) — lines to use:")
+            body += [f"    • {_tt(e, romaji=romaji)}" for e in rp.partner_lines]
+        else:
+            body.append(f"  Partner card ({escape(rp.partner_role)}): improvise.")
+        body.append("  Success criteria:")
+        body += [f"    ✓ {escape(c)}" for c in rp.success_criteria]
+    return Panel("\n".join(body), title="Interaction (role-play cards)", expand=False)
+
+
+def lesson_view(lesson: Lesson, *, romaji: bool = False) -> Group:
+    """The lesson as a teacher reads it; ``romaji`` shows romaji instead of furigana."""
     header = Text.from_markup(
-        f"[bold]Lesson {lesson.lesson_id}[/bold] v{lesson.version} · {lesson.can_do_id} · "
-        f"learner {lesson.learner_id} · status [bold]{lesson.status}[/bold] · "
+        f"[bold]Lesson {lesson.lesson_id}[/bold] v{lesson.version} · {escape(lesson.can_do_id)} · "
+        f"learner {escape(lesson.learner_id)} · status [bold]{lesson.status}[/bold] · "
         f"plan v{lesson.plan_version} ({lesson.plan_source})"
     )
     status = Table(title="Stages", show_header=True)
@@ -115,46 +245,23 @@ def lesson_view(lesson: Lesson) -> Group:
     parts: list[Any] = [header, status]
     content = lesson.stage_data("content")
     if isinstance(content, ContentStage):
-        body = [f"[bold]Objective:[/bold] {content.objective}", "", "[bold]Words[/bold]"]
-        body += [f"  • {_tt(w.text)}" for w in content.words[:12]]
-        if len(content.words) > 12:
-            body.append(f"  … and {len(content.words) - 12} more")
-        body += ["", "[bold]Grammar[/bold]"]
-        for g in content.grammar:
-            body.append(f"  {g.grammar_id} {g.pattern_ja}: {g.explanation}")
-            body += [f"     例: {_tt(ex)}" for ex in g.examples[:1]]
-        body += ["", f"[bold]Dialogue[/bold] ({content.dialogue.scenario})"]
-        body += [f"  {t.speaker}: {_tt(t.text)}" for t in content.dialogue.turns]
-        body += ["", f"[bold]Reading[/bold]: {content.reading.title}"]
-        body += [f"  {_tt(s)}" for s in content.reading.sentences]
-        parts.append(Panel("\n".join(body), title="Content", expand=False))
+        parts.append(_content_panel(content, romaji=romaji))
     comp = lesson.stage_data("comprehension")
     if isinstance(comp, ComprehensionStage):
-        body = [f"{q.id}. {q.question}  [dim]→ {q.answer}[/dim]" for q in comp.questions]
-        parts.append(Panel("\n".join(body), title="Comprehension", expand=False))
+        parts.append(_comprehension_panel(comp))
     prod = lesson.stage_data("production")
     if isinstance(prod, ProductionStage):
-        body = [
-            f"{t.id} [{t.grammar_id}] {t.instruction}\n    model: {_tt(t.model_answer)}"
-            for t in prod.tasks
-        ]
-        parts.append(Panel("\n".join(body), title="Production", expand=False))
+        parts.append(_production_panel(prod, romaji=romaji))
     inter = lesson.stage_data("interaction")
     if isinstance(inter, InteractionStage):
-        body = []
-        for rp in inter.role_plays:
-            body.append(
-                f"{rp.id} {rp.scenario}: you are {rp.learner_role} with {rp.partner_role} "
-                f"({rp.register}) — {rp.goal}"
-            )
-            body += [f"    ✓ {c}" for c in rp.success_criteria]
-        parts.append(Panel("\n".join(body), title="Interaction", expand=False))
+        parts.append(_interaction_panel(inter, romaji=romaji))
     issues = [
         (name, issue) for name, rec in lesson.stages.items() for issue in rec.quality_issues
     ] + [("lesson", issue) for issue in lesson.quality_issues]
     if issues:
         lines = [
-            f"[yellow]{i.severity}[/yellow] {where}: {i.code} {i.path} — {i.message}"
+            f"[yellow]{i.severity}[/yellow] {where}: {i.code} "
+            f"{escape(i.path)} — {escape(i.message)}"
             for where, i in issues
         ]
         parts.append(Panel("\n".join(lines), title="Quality issues", expand=False))

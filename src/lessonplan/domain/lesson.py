@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.models import DomainPlan, Register
@@ -57,6 +57,8 @@ class WordEntry(BaseModel):
     bucket: str = ""
     part_of_speech: str = ""
     from_kit: bool = False
+    # A word the learner already knows: kept in the lesson and recycled in practice.
+    known: bool = False
 
 
 class GrammarExplanation(BaseModel):
@@ -88,6 +90,9 @@ class Reading(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     title: str
+    title_en: str = ""
+    # What the text is: a sign, a notice, a message, a forecast, a review, a speech...
+    text_type: str = ""
     sentences: list[TargetText] = Field(min_length=1)
 
 
@@ -99,17 +104,31 @@ class CultureNote(BaseModel):
     body: str
 
 
+LessonKind = Literal["dialogue_and_reading", "vocabulary_and_grammar"]
+
+
 class ContentStage(BaseModel):
+    """``lesson_kind`` says what the learner gets: a model dialogue and a reading, or (for a
+    descriptor nobody wrote a lesson for) words and grammar with real example sentences, and then
+    no dialogue rather than a fake one."""
+
     model_config = ConfigDict(extra="ignore")
 
     objective: str
     objective_ja: str = ""
+    lesson_kind: LessonKind = "dialogue_and_reading"
     words: list[WordEntry] = Field(min_length=1)
     grammar: list[GrammarExplanation] = Field(min_length=1)
-    dialogue: Dialogue
+    dialogue: Dialogue | None = None
     reading: Reading
     culture_notes: list[CultureNote] = Field(default_factory=list)
     phrases: list[TargetText] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dialogue_matches_kind(self) -> ContentStage:
+        if self.lesson_kind == "dialogue_and_reading" and self.dialogue is None:
+            raise ValueError("a dialogue_and_reading lesson needs a dialogue")
+        return self
 
 
 # --- comprehension ----------------------------------------------------------------------------
@@ -144,6 +163,8 @@ class ProductionTask(BaseModel):
     instruction: str
     vocabulary: list[str] = Field(default_factory=list)
     model_answer: TargetText
+    # Words the learner already knows that this task recycles.
+    known_words: list[str] = Field(default_factory=list)
 
 
 class ProductionStage(BaseModel):

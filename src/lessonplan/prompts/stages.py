@@ -44,6 +44,8 @@ STAGE_SCHEMAS: dict[StageName, str] = {
 }
 # Caps of the stage profile projection's lists.
 STAGE_LIST_CAP = 5
+# Known words a stage recycles in practice (kept, marked, never dropped).
+STAGE_KNOWN_WORDS_CAP = 20
 
 _HEAD = """\
 You write one stage of a language lesson from a lesson plan.
@@ -149,6 +151,7 @@ def stage_profile_block(profile: LearnerProfile) -> dict[str, Any]:
         "current_level": profile.current_level,
         "cultural_interests": capped_texts(profile.cultural_interests, STAGE_LIST_CAP),
         "known_grammar": capped_texts(profile.known_grammar, STAGE_LIST_CAP),
+        "known_vocabulary": capped_texts(profile.known_vocabulary, STAGE_KNOWN_WORDS_CAP),
     }
     if profile.usage_context is not None:
         block["usage_context"] = {

@@ -1,9 +1,11 @@
-"""The offline planner: deterministic plans and stages from curriculum data bundled in the package.
+"""The offline planner: lessons from a library of authored lessons bundled in the package.
 
 It is not an LLM and never says it is one. It serves the embedded default
-(``LESSONPLAN_LLM=offline``) and the last fallback of an LLM deployment, so its plans meet every
-SPEC §4 range for any descriptor, and the learner's profile and pre-lesson kit change them in
-visible, repeatable ways.
+(``LESSONPLAN_LLM=offline``) and the last fallback of an LLM deployment. Every bundled descriptor
+has an authored lesson (``lessons/*.json``, see ``lessons/FORMAT.md``); the learner's profile
+and kit select and order among its checked variants and never rewrite a sentence. A descriptor
+without one gets an honest vocabulary-and-grammar lesson built from real example sentences.
+Same inputs, byte-identical outputs; a stage regenerated offline is the same authored content.
 Pure: the only I/O is reading the bundled JSON files, once per process.
 """
 
@@ -23,12 +25,15 @@ from lessonplan.domain.lesson import (
     WordEntry,
 )
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
-from lessonplan.planners.offline.content import build_comprehension, build_content
+from lessonplan.planners.offline import authored_stages, generic
+from lessonplan.planners.offline.authored import AuthoredLesson
+from lessonplan.planners.offline.authored_plan import build_authored_plan
+from lessonplan.planners.offline.choose import choose, known_words
 from lessonplan.planners.offline.data import load_catalog, load_curriculum
-from lessonplan.planners.offline.plan import build_plan
-from lessonplan.planners.offline.practice import build_interaction, build_production
+from lessonplan.planners.offline.generic_plan import build_plan as build_generic_plan
+from lessonplan.planners.offline.library import authored_lesson
 
-OFFLINE_PLANNER_VERSION = "offline-1"
+OFFLINE_PLANNER_VERSION = "offline-2"
 OFFLINE_PROFILE_ID = "offline"
 TASKS = ("plan", "content", "comprehension", "production", "interaction")
 
@@ -55,6 +60,18 @@ def _kit(raw: dict[str, Any] | None) -> PrelessonKit:
     return PrelessonKit.model_validate(data)
 
 
+def lesson_for(descriptor: CanDoDescriptor) -> AuthoredLesson | None:
+    """The authored lesson of a descriptor, unless an import reuses its id at another level."""
+    lesson = authored_lesson(descriptor.uid)
+    return lesson if lesson is not None and lesson.level == descriptor.level else None
+
+
+def _authored_for_plan(descriptor: CanDoDescriptor, plan: DomainPlan) -> AuthoredLesson | None:
+    """The authored lesson when the plan was made from it (not an LLM plan, say)."""
+    lesson = lesson_for(descriptor)
+    return lesson if lesson is not None and authored_stages.follows_plan(lesson, plan) else None
+
+
 class OfflinePlanner:
     """Plans and stages without a model. Same inputs, byte-identical outputs."""
 
@@ -69,7 +86,10 @@ class OfflinePlanner:
         metalanguage: str = "en",
     ) -> DomainPlan:
         """The plan for one descriptor and learner (translations stay English for now)."""
-        return build_plan(descriptor, profile, kit, load_curriculum())
+        lesson = lesson_for(descriptor)
+        if lesson is None:
+            return build_generic_plan(descriptor, profile, kit, load_curriculum())
+        return build_authored_plan(lesson, descriptor, choose(lesson, profile), kit)
 
     def content(
         self,
@@ -80,7 +100,11 @@ class OfflinePlanner:
         kit: PrelessonKit,
         metalanguage: str = "en",
     ) -> ContentStage:
-        return build_content(plan, kit, load_curriculum())
+        known = known_words(profile)
+        lesson = _authored_for_plan(descriptor, plan)
+        if lesson is None:
+            return generic.build_content(plan, kit, known, load_curriculum())
+        return authored_stages.build_content(lesson, plan, kit, known)
 
     def comprehension(
         self,
@@ -91,7 +115,20 @@ class OfflinePlanner:
         profile: LearnerProfile,
         metalanguage: str = "en",
     ) -> ComprehensionStage:
-        return build_comprehension(content.dialogue, content.reading, content.words)
+        return self._comprehension(descriptor, content.dialogue, content.reading, content.words)
+
+    def _comprehension(
+        self,
+        descriptor: CanDoDescriptor,
+        dialogue: Dialogue | None,
+        reading: Reading,
+        words: list[WordEntry],
+    ) -> ComprehensionStage:
+        lesson = lesson_for(descriptor)
+        stage = None
+        if lesson is not None:
+            stage = authored_stages.build_comprehension(lesson, dialogue, reading)
+        return stage or generic.build_comprehension(reading, words)
 
     def production(
         self,
@@ -102,7 +139,11 @@ class OfflinePlanner:
         kit: PrelessonKit,
         metalanguage: str = "en",
     ) -> ProductionStage:
-        return build_production(plan, kit, load_curriculum())
+        known = known_words(profile)
+        lesson = _authored_for_plan(descriptor, plan)
+        if lesson is None:
+            return generic.build_production(plan, kit, known)
+        return authored_stages.build_production(lesson, plan, kit, known)
 
     def interaction(
         self,
@@ -113,7 +154,10 @@ class OfflinePlanner:
         kit: PrelessonKit,
         metalanguage: str = "en",
     ) -> InteractionStage:
-        return build_interaction(plan, kit, load_curriculum())
+        lesson = _authored_for_plan(descriptor, plan)
+        if lesson is None:
+            return generic.build_interaction(plan, kit)
+        return authored_stages.build_interaction(lesson, plan)
 
     def answer(self, task: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """Answer one task from the JSON inputs a prompt carries (the provider's entry point)."""
@@ -136,8 +180,10 @@ class OfflinePlanner:
         elif task == "comprehension":
             # The comprehension prompt may carry only the dialogue, the reading and the words.
             raw = inputs["content"]
-            result = build_comprehension(
-                Dialogue.model_validate(raw["dialogue"]),
+            dialogue = raw.get("dialogue")
+            result = self._comprehension(
+                descriptor,
+                None if dialogue is None else Dialogue.model_validate(dialogue),
                 Reading.model_validate(raw["reading"]),
                 [WordEntry.model_validate(w) for w in raw.get("words") or []],
             )

@@ -1,9 +1,9 @@
-"""Loading the bundled catalog and curriculum data (read once, through importlib.resources).
+"""Loading the bundled catalog and the curriculum data of lessons nobody authored.
 
-The JSON files under ``data/`` are the offline planner's whole knowledge: topics, vocabulary
-buckets, grammar patterns by level, scenario and role templates, cultural themes, discourse
-markers, registers and sentence templates. They are parsed into frozen values so the planner's
-choices cannot change them.
+A descriptor with an authored lesson (``lessons/``) needs none of this. A user's imported
+descriptor gets a vocabulary-and-grammar lesson planned from these JSON files: topics,
+vocabulary buckets with meanings, grammar patterns by level with authored examples, scenario and
+role data, cultural themes and discourse markers. They are parsed once into frozen values.
 """
 
 from __future__ import annotations
@@ -16,7 +16,22 @@ from typing import Any
 
 from lessonplan.domain.lesson import TargetText
 from lessonplan.domain.models import CanDoDescriptor
-from lessonplan.planners.offline.text import Word, template_tokens
+
+VERB_POS = ("verb-godan", "verb-ichidan", "verb-suru", "verb-kuru")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A vocabulary entry of the bundled buckets: surface, reading, meaning, part of speech."""
+
+    surface: str
+    reading: str
+    meaning: str
+    pos: str
+
+    @property
+    def is_verb(self) -> bool:
+        return self.pos in VERB_POS
 
 
 @dataclass(frozen=True)
@@ -47,16 +62,6 @@ class RoleData:
 
 
 @dataclass(frozen=True)
-class LineTemplate:
-    polite: str
-    plain: str
-    translation: str
-
-    def for_register(self, register: str) -> str:
-        return self.plain if register == "plain" else self.polite
-
-
-@dataclass(frozen=True)
 class ScenarioData:
     key: str
     topic: str
@@ -64,7 +69,6 @@ class ScenarioData:
     setting: str
     keywords: tuple[str, ...]
     roles: tuple[RoleData, ...]
-    opener: LineTemplate
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,6 @@ class GrammarPattern:
     slots: tuple[str, ...]
     notes_en: str
     keywords: tuple[str, ...]
-    frame: str
-    frame_translation: str
     examples: tuple[TargetText, ...]
 
 
@@ -92,17 +94,8 @@ class Theme:
 @dataclass(frozen=True)
 class Marker:
     surface: str
-    reading: str
-    romaji: str
     meaning: str
     level: str
-
-
-@dataclass(frozen=True)
-class DialogueLine:
-    key: str
-    speaker: str
-    line: LineTemplate
 
 
 @dataclass(frozen=True)
@@ -115,14 +108,7 @@ class Curriculum:
     scenarios: tuple[ScenarioData, ...]
     themes: tuple[Theme, ...]
     markers: tuple[Marker, ...]
-    registers: dict[str, dict[str, str]]
-    dialogue: dict[str, DialogueLine]
-    generic_opener: LineTemplate
-    reading: tuple[tuple[str, str], ...]
-    reading_title: tuple[str, str]
-    meta_example: tuple[str, str]
     lexicon: dict[str, Word]
-    readings: dict[str, str]
 
     def topic(self, key: str) -> Topic:
         return next(t for t in self.topics if t.key == key)
@@ -140,26 +126,7 @@ def _data(name: str) -> Any:
 
 
 def _word(raw: dict[str, str]) -> Word:
-    return Word(raw["surface"], raw["reading"], raw["romaji"], raw["meaning"], raw["pos"])
-
-
-def _line(raw: dict[str, str]) -> LineTemplate:
-    return LineTemplate(raw["polite"], raw["plain"], raw["translation"])
-
-
-def _known_readings(
-    curriculum_parts: list[str], words: list[Word], markers: list[Marker]
-) -> dict[str, str]:
-    """Every surface whose reading the data states: words, markers and template tokens."""
-    readings: dict[str, str] = {}
-    for template in curriculum_parts:
-        for surface, reading in template_tokens(template):
-            readings.setdefault(surface, reading)
-    for word in words:
-        readings.setdefault(word.surface, word.reading)
-    for marker in markers:
-        readings.setdefault(marker.surface, marker.reading)
-    return readings
+    return Word(raw["surface"], raw["reading"], raw["meaning"], raw["pos"])
 
 
 @cache
@@ -190,8 +157,6 @@ def load_curriculum() -> Curriculum:
             slots=tuple(g["slots"]),
             notes_en=g["notes_en"],
             keywords=tuple(g["keywords"]),
-            frame=g["frame"],
-            frame_translation=g["frame_translation"],
             examples=tuple(TargetText.model_validate(e) for e in g["examples"]),
         )
         for g in _data("grammar.json")["patterns"]
@@ -206,7 +171,6 @@ def load_curriculum() -> Curriculum:
             roles=tuple(
                 RoleData(r["label"], r["side"], r["relation"], r["register"]) for r in s["roles"]
             ),
-            opener=_line(s["opener"]),
         )
         for s in _data("scenarios.json")["scenarios"]
     )
@@ -215,24 +179,11 @@ def load_curriculum() -> Curriculum:
         for t in _data("culture.json")["themes"]
     )
     markers = tuple(
-        Marker(m["surface"], m["reading"], m["romaji"], m["meaning"], m["level"])
-        for m in _data("discourse.json")["markers"]
+        Marker(m["surface"], m["meaning"], m["level"]) for m in _data("discourse.json")["markers"]
     )
-    templates = _data("templates.json")
-    dialogue = {
-        d["key"]: DialogueLine(d["key"], d["speaker"], _line(d)) for d in templates["dialogue"]
-    }
-    reading = tuple((r["template"], r["translation"]) for r in templates["reading"])
-    words = [w for b in buckets for w in b.items]
     lexicon: dict[str, Word] = {}
-    for word in words:
+    for word in (w for b in buckets for w in b.items):
         lexicon.setdefault(word.surface, word)
-    template_texts = (
-        [g.frame for g in grammar]
-        + [t for s in scenarios for t in (s.opener.polite, s.opener.plain)]
-        + [t for d in dialogue.values() for t in (d.line.polite, d.line.plain)]
-        + [r[0] for r in reading]
-    )
     return Curriculum(
         topics=topics,
         default_topic=topics_raw["default_topic"],
@@ -242,20 +193,7 @@ def load_curriculum() -> Curriculum:
         scenarios=scenarios,
         themes=themes,
         markers=markers,
-        registers=_data("registers.json")["registers"],
-        dialogue=dialogue,
-        generic_opener=_line(templates["generic_opener"]),
-        reading=reading,
-        reading_title=(
-            templates["reading_title"]["template"],
-            templates["reading_title"]["translation"],
-        ),
-        meta_example=(
-            templates["meta_example"]["template"],
-            templates["meta_example"]["translation"],
-        ),
         lexicon=lexicon,
-        readings=_known_readings(template_texts, words, list(markers)),
     )
 
 

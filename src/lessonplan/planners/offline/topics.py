@@ -100,9 +100,10 @@ def role_register(role: RoleData, scenario: ScenarioData, profile: LearnerProfil
 
 
 def build_roles(scenario: ScenarioData, profile: LearnerProfile) -> list[Role]:
+    """The scenario's roles, the learner's first (role-play cards read it from there)."""
+    ordered = sorted(scenario.roles, key=lambda role: role.side != "learner")
     return [
-        Role(label=role.label, register=role_register(role, scenario, profile))
-        for role in scenario.roles
+        Role(label=role.label, register=role_register(role, scenario, profile)) for role in ordered
     ]
 
 

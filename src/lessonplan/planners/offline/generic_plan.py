@@ -1,4 +1,6 @@
-"""Building a DomainPlan from the descriptor, the learner's profile and the pre-lesson kit.
+"""The plan of a descriptor nobody authored a lesson for (a user's import), from bundled data.
+
+Its stages are a vocabulary-and-grammar lesson (:mod:`lessonplan.planners.offline.generic`).
 
 The plan is assembled to satisfy the SPEC §4 ranges by construction: kit words first (their own
 buckets, or merged into the first topic bucket when too few), then buckets for the learner's
@@ -322,9 +324,7 @@ def build_plan(
         Scenario(name=s.name, setting=s.setting, roles=build_roles(s, profile))
         for s in scenario_data
     ]
-    first = scenario_data[0]
-    learner_index = next((i for i, r in enumerate(first.roles) if r.side == "learner"), -1)
-    learner_role = scenarios[0].roles[learner_index]
+    learner_role = scenarios[0].roles[0]
     grammar = build_grammar(descriptor, profile, kit, curriculum)
     function_en = communicative_function_en(descriptor)
     themes = select_themes(topic, profile, curriculum)
