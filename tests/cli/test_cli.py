@@ -49,6 +49,18 @@ def test_compile_prints_a_readable_lesson(db: Path) -> None:
     assert "plan" in err and "interaction" in err  # progress per step on stderr
 
 
+def test_compile_and_lesson_show_print_romaji_on_request(db: Path) -> None:
+    code, out, err = cli("compile", "JF:105", "--romaji")
+    assert code == 0, err
+    assert "kusuri o ichinichi sankai nonde kudasai" in " ".join(out.split())
+    lesson_id = next(w for w in out.split() if w.startswith("L-"))
+    code, out, err = cli("lesson", "show", lesson_id, "--romaji")
+    assert code == 0, err
+    assert "yoku yasunde kudasai" in " ".join(out.split())
+    code, out, _ = cli("lesson", "show", lesson_id)
+    assert "yoku yasunde kudasai" not in " ".join(out.split())
+
+
 def test_compile_json_has_source_timings_and_four_stages(db: Path) -> None:
     code, out, _ = cli(
         "compile",

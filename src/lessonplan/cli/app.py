@@ -63,6 +63,9 @@ MetaOpt = Annotated[
 VariantOpt = Annotated[
     str | None, typer.Option("--prompt", help="Planner prompt variant: compact | full.")
 ]
+RomajiOpt = Annotated[
+    bool, typer.Option("--romaji", help="Show romaji under each line instead of furigana.")
+]
 
 
 def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | None, PrelessonKit]:
@@ -254,6 +257,7 @@ def compile(
     llm: LlmOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass plan cache reads.")] = False,
     json_out: JsonOpt = False,
+    romaji: RomajiOpt = False,
     prompt: VariantOpt = None,
     metalanguage: MetaOpt = None,
     database_url: DbOpt = None,
@@ -321,7 +325,7 @@ def compile(
                 }
             )
             return
-        render.console.print(render.lesson_view(result.lesson))
+        render.console.print(render.lesson_view(result.lesson, romaji=romaji))
         render.console.print(render.provenance_line(result.plan.provenance))
 
     run(
@@ -376,6 +380,7 @@ def lesson_show(
     lesson_id: str,
     version: Annotated[int | None, typer.Option("--version", help="A stored version.")] = None,
     json_out: JsonOpt = False,
+    romaji: RomajiOpt = False,
     database_url: DbOpt = None,
 ) -> None:
     """Show a stored lesson (latest version unless --version)."""
@@ -388,7 +393,7 @@ def lesson_show(
         if json_out:
             print_json(lesson.model_dump(mode="json"))
         else:
-            render.console.print(render.lesson_view(lesson))
+            render.console.print(render.lesson_view(lesson, romaji=romaji))
 
     run(body, database_url=database_url)
 
