@@ -82,7 +82,16 @@ class CacheRepository(Repository):
     async def serve_version(
         self, *, lineage: Lineage, plan: DomainPlan, plan_version: int, source: str
     ) -> None:
-        """Every entry of the lineage serves this plan version from now on."""
+        """Every entry of the lineage serves this plan version from now on.
+
+        The rows are locked in key order first, the order hit counting uses: no deadlock.
+        """
+        await self.conn.execute(
+            select(_t.c.id)
+            .where(sql.lineage_match(_t, lineage))
+            .order_by(_t.c.key_hash)
+            .with_for_update()
+        )
         await self.conn.execute(
             update(_t)
             .where(sql.lineage_match(_t, lineage))
