@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from lessonplan.cli.app import app
 from lessonplan.config import get_settings
+from lessonplan.domain.models import KIT_MAX_WORDS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -332,7 +333,7 @@ def test_a_kit_over_its_cap_exits_2_naming_the_cap(db: Path, tmp_path: Path) -> 
     words = [{"surface": f"語{i}"} for i in range(10_000)]
     kit = _write(tmp_path, "kit.json", {"words": words, "requirements": {"min_words": 10_000}})
     code, _, err = cli("plan", "JF:105", "--kit", kit)
-    assert code == 2 and "at most 50 items" in err, err
+    assert code == 2 and f"at most {KIT_MAX_WORDS} items" in err, err
     assert len(err.strip().splitlines()) == 1
 
 

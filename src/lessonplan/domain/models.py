@@ -19,10 +19,10 @@ Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 Register = Literal["plain", "polite", "neutral"]
 
-# A kit is what this one lesson must teach: a plan holds at most 5 buckets of 14 items and 5
+# A kit is what this one lesson must teach: a plan holds at most 100 bucket items and 5
 # grammar functions, so bigger kits cannot be honoured and only make the prompt huge (a kit of
 # 10k words made a 59,607-token prompt). Requests over a cap are refused (422 / exit 2).
-KIT_MAX_WORDS = 50
+KIT_MAX_WORDS = 100
 KIT_MAX_GRAMMAR = 20
 KIT_MAX_PHRASES = 30
 KIT_MAX_TEXT = 200
