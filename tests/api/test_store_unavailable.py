@@ -50,8 +50,11 @@ async def test_http_answers_503_without_the_cause(
     dead_store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runtime, "store", dead_store)
-    response = await client.get(f"{API}/lessons/L-000000000000")
+    # Undone before the app's lifespan closes the runtime, so it closes its own store (the
+    # environment fixture's monkeypatch is torn down last).
+    with monkeypatch.context() as patch:
+        patch.setattr(runtime, "store", dead_store)
+        response = await client.get(f"{API}/lessons/L-000000000000")
     body = assert_problem(response, 503, "store_unavailable")
     assert response.headers["retry-after"] == "5"
     assert "127.0.0.1" not in body["detail"] and ":1" not in body["detail"]
