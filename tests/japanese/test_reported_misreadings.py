@@ -43,3 +43,11 @@ def test_reported_sentence_reads_as_the_teacher_reads_it(
 ) -> None:
     a = annotate(surface)
     assert (a.reading, a.romaji) == (reading, romaji)
+
+
+def test_nanji_goro_as_one_token_reads_nanji() -> None:
+    text = "えっ、そうでしたか。全然気がつきませんでした。何時ごろですか。"
+    annotation = annotate(text)
+    assert annotation.reading.endswith("なんじごろですか。")
+    assert ("何時", "なんじ") in [(s.text, s.reading) for s in annotation.furigana]
+    assert "deshita. nanji" in annotation.romaji and "itsu" not in annotation.romaji

@@ -119,6 +119,9 @@ def _raw_token(node: Any) -> Token:
     surface = node.surface
     lemma = _feature(node, "lemma") or surface
     reading = LEXICON.words.get(surface) or _default_reading(surface, _feature(node, "kana"))
+    if surface.startswith("何時") and reading.startswith("いつ"):
+        # 何時ごろ/何時頃 as one token: in lesson text 何時 asks the hour (なんじ), never いつ.
+        reading = "なんじ" + reading[2:]
     return Token(
         surface=surface,
         lemma=lemma.split("-")[0],
