@@ -56,6 +56,11 @@ SOME_LESSON = {
     ("content.words_above_level", "warning"),
     ("text.reading_mismatch", "warning"),
     ("text.romaji_mismatch", "warning"),
+    # a doctor answering thanks with どういたしまして, 父 asked about a friend's father,
+    # "I often be born" / "This is the today."
+    ("dialogue.reply_misfit", "warning"),
+    ("dialogue.kinship_humble", "warning"),
+    ("text.translation_ungrammatical", "warning"),
 }
 
 
