@@ -34,5 +34,5 @@ async def test_recorded_plan_is_validated_and_corrected(
     assert result.plan.source == "generated"
     assert result.lesson.status == "complete"
     if uid == "JF:105":  # its buckets repeat 飲む, 休む and 聞く: recorded, not hidden
-        codes = {issue["code"] for issue in result.plan.quality_issues}
+        codes = {issue.code for issue in result.plan.quality_issues}
         assert "lex_buckets.duplicate" in codes

@@ -90,10 +90,10 @@ async def test_warn_policy_records_issues(make_runtime: RuntimeFactory) -> None:
     rt = await make_runtime(FakeProvider("gpt-4o-mini", fallback=thin_plan), quality_policy="warn")
     result = await get_plan(rt, await _inputs(rt))
     assert result.source == "generated"
-    codes = {i["code"] for i in result.quality_issues}
+    codes = {i.code for i in result.quality_issues}
     assert any("grammar" in code for code in codes)
     versions = await list_versions(rt, lineage_for(rt, await _inputs(rt)))
-    assert versions[0].quality_issues == result.quality_issues
+    assert versions[0].quality_issues == [i.model_dump() for i in result.quality_issues]
 
 
 async def test_repair_policy_sends_the_issues_back_once(make_runtime: RuntimeFactory) -> None:
@@ -113,7 +113,7 @@ async def test_repair_policy_sends_the_issues_back_once(make_runtime: RuntimeFac
     assert "quality_repair" in result.provenance.path
     assert calls_by_task(llm)["plan"] == 2
     assert "grammar" in seen[1].lower()
-    assert not [i for i in result.quality_issues if i["severity"] == "error"]
+    assert not [i for i in result.quality_issues if i.severity == "error"]
 
 
 async def test_reject_policy_fails_with_a_typed_error(make_runtime: RuntimeFactory) -> None:
@@ -130,7 +130,7 @@ async def test_offline_plans_pass_the_reject_policy(make_runtime: RuntimeFactory
     rt = await make_runtime(llm, quality_policy="reject")
     result = await get_plan(rt, await _inputs(rt))
     assert result.source == "generated"
-    assert not [i for i in result.quality_issues if i["severity"] == "error"]
+    assert not [i for i in result.quality_issues if i.severity == "error"]
 
 
 async def test_lesson_level_kit_check_is_stored_and_counted(make_runtime: RuntimeFactory) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lessonplan.api.deps import ID_PATTERN
 from lessonplan.domain.diff import PlanDiff
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageStatus
 from lessonplan.domain.models import (
     DomainPlan,
@@ -120,14 +121,14 @@ class LineageOut(BaseModel):
 class PlanInfo(BaseModel):
     source: PlanSource
     provenance: PlanProvenance
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
 
 class PlanResponse(BaseModel):
     can_do_id: str
     source: PlanSource
     provenance: PlanProvenance
-    quality_issues: list[dict[str, Any]]
+    quality_issues: list[QualityIssue]
     timings_ms: dict[str, float]
     lineage: LineageOut
     plan: DomainPlan

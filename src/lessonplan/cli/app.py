@@ -226,7 +226,7 @@ def plan(
                     "source": result.source,
                     "provenance": result.provenance.model_dump(mode="json"),
                     "timings_ms": {"plan": round(result.provenance.duration_ms, 2)},
-                    "quality_issues": result.quality_issues,
+                    "quality_issues": [i.model_dump(mode="json") for i in result.quality_issues],
                     "plan": result.plan.model_dump(mode="json"),
                 }
             )
@@ -234,8 +234,7 @@ def plan(
         render.console.print(render.plan_panel(result.plan, result.provenance))
         for issue in result.quality_issues:
             render.console.print(
-                f"[yellow]{issue['severity']}[/yellow] {issue['code']} "
-                f"{issue['path']}: {issue['message']}"
+                f"[yellow]{issue.severity}[/yellow] {issue.code} {issue.path}: {issue.message}"
             )
 
     run(
@@ -318,7 +317,9 @@ def compile(
                     "plan": {
                         "source": result.plan.source,
                         "provenance": result.plan.provenance.model_dump(mode="json"),
-                        "quality_issues": result.plan.quality_issues,
+                        "quality_issues": [
+                            i.model_dump(mode="json") for i in result.plan.quality_issues
+                        ],
                     },
                     "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()},
                     "lesson": result.lesson.model_dump(mode="json"),

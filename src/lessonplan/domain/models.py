@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.textcheck import refuse_bad_text
 
 Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
@@ -356,7 +357,7 @@ class PlanResult(BaseModel):
 
     plan: DomainPlan
     provenance: PlanProvenance
-    quality_issues: list[dict[str, Any]] = Field(default_factory=list)
+    quality_issues: list[QualityIssue] = Field(default_factory=list)
 
     @property
     def source(self) -> PlanSource:

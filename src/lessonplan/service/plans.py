@@ -198,7 +198,7 @@ async def _finish(
         cost_saved=saved,
         quality_issue_count=len(result.quality_issues),
     )
-    codes = [str(issue.get("code")) for issue in result.quality_issues]
+    codes = [issue.code for issue in result.quality_issues]
     await rt.record([replace(event, latency_ms=elapsed * 1000, quality_codes=codes or None)])
     return result
 
