@@ -93,7 +93,7 @@ async def test_warn_policy_records_issues(make_runtime: RuntimeFactory) -> None:
     codes = {i.code for i in result.quality_issues}
     assert any("grammar" in code for code in codes)
     versions = await list_versions(rt, lineage_for(rt, await _inputs(rt)))
-    assert versions[0].quality_issues == [i.model_dump() for i in result.quality_issues]
+    assert versions[0].quality_issues == result.quality_issues
 
 
 async def test_repair_policy_sends_the_issues_back_once(make_runtime: RuntimeFactory) -> None:

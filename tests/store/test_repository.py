@@ -9,14 +9,19 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, UsageContext
 from lessonplan.errors import UnknownLessonError
 from lessonplan.store import GenerationEvent, Store
+from lessonplan.store.tables import PlanVersionRow
 
 from .samples import NOW, sample_key, sample_plan, sample_stages
 
 TTL = timedelta(hours=24)
+VOCAB_WARNING = QualityIssue(
+    code="vocab_total", severity="warning", message="too few words", path="$.lex_buckets"
+)
 
 
 def _descriptor(uid: str, level: str = "A1", topic: str = "food") -> CanDoDescriptor:
@@ -200,7 +205,7 @@ async def test_record_plan_appends_versions_and_caches(store: Store) -> None:
         source="generated",
         model="offline",
         prompt_version="planner-v1",
-        quality_issues=[{"code": "vocab_total", "severity": "warning", "path": "$.lex_buckets"}],
+        quality_issues=[VOCAB_WARNING],
         parent_version=None,
         now=NOW,
         ttl=TTL,
@@ -228,9 +233,8 @@ async def test_record_plan_appends_versions_and_caches(store: Store) -> None:
     lineage = dict(can_do_id=key.can_do_id, profile_hash=key.profile_hash, kit_hash=key.kit_hash)
     versions = await store.list_plan_versions(**lineage)
     assert [(v.version, v.is_active) for v in versions] == [(1, False), (2, True)]
-    assert versions[0].quality_issues == [
-        {"code": "vocab_total", "severity": "warning", "path": "$.lex_buckets"}
-    ]
+    assert versions[0].quality_issues == [VOCAB_WARNING]
+    assert isinstance(versions[0].quality_issues[0], QualityIssue)
     assert versions[0].created_at == NOW
     got = await store.get_plan_version(**lineage, version=1)
     assert got is not None and got.plan == sample_plan() and not got.is_active
@@ -495,3 +499,30 @@ def _fields(event: GenerationEvent) -> dict[str, object]:
 
 async def test_ping(store: Store) -> None:
     assert await store.ping() is True
+
+
+async def test_plan_version_issues_stored_by_older_releases_stay_readable(store: Store) -> None:
+    """A stored issue object without the fields the typed model needs is read as a warning."""
+    key = sample_key()
+    await store.record_plan(
+        key=key,
+        plan=sample_plan(),
+        source="generated",
+        model="offline",
+        prompt_version="planner-v1",
+        quality_issues=[VOCAB_WARNING],
+        now=NOW,
+        ttl=TTL,
+    )
+    legacy = [{"code": "vocab_total", "path": "$.lex_buckets"}, "free text"]
+    async with store.engine.begin() as conn:
+        await conn.execute(PlanVersionRow.__table__.update().values(quality_issues=legacy))
+    got = await store.get_plan_version(
+        can_do_id=key.can_do_id, profile_hash=key.profile_hash, kit_hash=key.kit_hash, version=1
+    )
+    assert got is not None
+    assert [(i.code, i.severity, i.path) for i in got.quality_issues] == [
+        ("vocab_total", "warning", "$.lex_buckets"),
+        ("stored.unreadable", "warning", "$"),
+    ]
+    assert got.quality_issues[1].message == "free text"

@@ -161,7 +161,7 @@ class PlanVersionOut(BaseModel):
     parent_version: int | None
     model: str
     prompt_version: str
-    quality_issues: list[dict[str, Any]]
+    quality_issues: list[QualityIssue]
     note: str | None
     created_at: datetime
     is_active: bool

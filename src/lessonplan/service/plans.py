@@ -332,7 +332,6 @@ async def _generate_step(
         source = "offline"
     else:
         source = "repaired" if repaired else "generated"
-    issue_dicts = [i.model_dump() for i in issues]
     cost = rt.prices.cost(
         provider.model, generated.usage.prompt_tokens, generated.usage.completion_tokens
     )
@@ -344,7 +343,7 @@ async def _generate_step(
         source=source,
         model=provider.spec,
         prompt_version=key.prompt_version,
-        quality_issues=issue_dicts,
+        quality_issues=issues,
         parent_version="active",
         now=now,
         ttl=timedelta(hours=rt.settings.cache_ttl_hours),
@@ -367,7 +366,7 @@ async def _generate_step(
         key_hash=key.key_hash,
         cost_usd=cost,
     )
-    return PlanResult(plan=plan, provenance=provenance, quality_issues=issue_dicts)
+    return PlanResult(plan=plan, provenance=provenance, quality_issues=list(issues))
 
 
 async def _generate_plan(

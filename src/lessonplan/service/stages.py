@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from pydantic import BaseModel
 
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.domain.quality import check_lesson, check_stage, has_errors
@@ -112,7 +112,7 @@ async def generate_stage(
                 started_at=started_at,
                 finished_at=rt.now(),
                 duration_ms=(time.perf_counter() - started) * 1000,
-                quality_issues=[i.model_dump() for i in issues],
+                quality_issues=list(issues),
             )
 
         return run
@@ -174,24 +174,24 @@ def skipped_stage(stage: StageName, reason: str, rt: Runtime) -> StageRecord:
 
 def lesson_issues(
     stages: dict[StageName, StageRecord], plan: DomainPlan, kit: PrelessonKit
-) -> list[dict[str, Any]]:
+) -> list[QualityIssue]:
     """Kit requirements across the whole lesson, checked once every stage is done (pure)."""
     if all(record.status == "done" and record.data is not None for record in stages.values()):
         data = {name: record.data for name, record in stages.items() if record.data is not None}
-        return [i.model_dump() for i in check_lesson(data, plan, kit)]
+        return list(check_lesson(data, plan, kit))
     return []
 
 
 def lesson_quality_event(
     rt: Runtime,
     stages: dict[StageName, StageRecord],
-    issues: list[dict[str, Any]],
+    issues: list[QualityIssue],
     *,
     can_do_id: str,
 ) -> GenerationEvent:
     """The stages' own issue codes and the lesson's, as one ``lesson_quality`` event."""
     codes = [i.code for record in stages.values() for i in record.quality_issues]
-    codes += [str(i["code"]) for i in issues]
+    codes += [i.code for i in issues]
     return GenerationEvent(
         at=rt.now(),
         operation="lesson_quality",
@@ -209,7 +209,7 @@ async def lesson_quality(
     kit: PrelessonKit,
     *,
     can_do_id: str,
-) -> list[dict[str, Any]]:
+) -> list[QualityIssue]:
     """:func:`lesson_issues`, recorded as a ``lesson_quality`` event."""
     issues = lesson_issues(stages, plan, kit)
     await rt.record([lesson_quality_event(rt, stages, issues, can_do_id=can_do_id)])

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from lessonplan.domain.hashing import Lineage
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.models import DomainPlan
 
 
@@ -48,7 +48,7 @@ class PlanVersion:
     parent_version: int | None
     model: str
     prompt_version: str
-    quality_issues: list[dict[str, Any]]
+    quality_issues: list[QualityIssue]
     note: str | None
     created_at: datetime
     is_active: bool

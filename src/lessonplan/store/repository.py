@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lessonplan.domain.hashing import Lineage, PlanKey
+from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.store.engine import backend_of, create_engine, sqlite_writer, upgrade_engine
@@ -235,7 +236,7 @@ class Store:
         source: str,
         model: str,
         prompt_version: str,
-        quality_issues: list[dict[str, Any]],
+        quality_issues: Sequence[QualityIssue],
         now: datetime,
         ttl: timedelta | None,
         parent_version: Parent = "active",
@@ -277,7 +278,7 @@ class Store:
         source: str,
         model: str,
         prompt_version: str,
-        quality_issues: list[dict[str, Any]],
+        quality_issues: Sequence[QualityIssue],
         now: datetime,
         lineage: Lineage | None = None,
         can_do_id: str | None = None,
@@ -372,7 +373,7 @@ class Store:
         now: datetime,
         profile: LearnerProfile | None = None,
         kit: PrelessonKit | None = None,
-        quality_issues: list[dict[str, Any]] | None = None,
+        quality_issues: Sequence[QualityIssue] | None = None,
     ) -> Lesson:
         """Store a new version of a lesson with exactly these stages (see
         :meth:`LessonRepository.add_version`); to change one stage use a transaction."""

@@ -9,11 +9,13 @@ then :meth:`add_version` in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, select, update
 
+from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
 from lessonplan.domain.models import DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.errors import UnknownLessonError
@@ -63,7 +65,7 @@ class LessonRepository(Repository):
         now: datetime,
         profile: LearnerProfile | None = None,
         kit: PrelessonKit | None = None,
-        quality_issues: list[dict[str, Any]] | None = None,
+        quality_issues: Sequence[QualityIssue] | None = None,
     ) -> Lesson:
         """Store the next version of a lesson.
 
@@ -130,7 +132,7 @@ class LessonRepository(Repository):
                 status=status,
                 stages={name: record.model_dump(mode="json") for name, record in stages.items()},
                 created_at=now,
-                quality_issues=quality_issues or [],
+                quality_issues=issues_to_json(quality_issues or []),
             )
         )
         return Lesson(
@@ -264,5 +266,5 @@ def _lesson(row: Any) -> Lesson:
         status=row.status,
         stages={name: StageRecord.model_validate(data) for name, data in dict(row.stages).items()},
         created_at=row.created_at,
-        quality_issues=list(row.quality_issues or []),
+        quality_issues=issues_from_json(row.quality_issues),
     )

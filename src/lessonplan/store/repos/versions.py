@@ -8,12 +8,14 @@ consecutive numbers and each one's parent is the version it replaced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Row, select, update
 
 from lessonplan.domain.hashing import Lineage
+from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.models import DomainPlan
 from lessonplan.store import sql
 from lessonplan.store.records import LineageRecord, PlanVersion
@@ -35,7 +37,7 @@ class PlanVersionRepository(Repository):
         source: str,
         model: str,
         prompt_version: str,
-        quality_issues: list[dict[str, Any]],
+        quality_issues: Sequence[QualityIssue],
         now: datetime,
         parent_version: Parent = ACTIVE,
         note: str | None = None,
@@ -51,7 +53,6 @@ class PlanVersionRepository(Repository):
             update(_lineages).where(_lineages.c.id == lineage_id).values(values)
         )
         parent = active if parent_version == ACTIVE else parent_version
-        issues = [dict(issue) for issue in quality_issues]
         await self.conn.execute(
             _versions.insert().values(
                 lineage_id=lineage_id,
@@ -64,7 +65,7 @@ class PlanVersionRepository(Repository):
                 parent_version=parent,
                 model=model,
                 prompt_version=prompt_version,
-                quality_issues=issues,
+                quality_issues=issues_to_json(quality_issues),
                 note=note,
                 created_at=now,
             )
@@ -79,7 +80,7 @@ class PlanVersionRepository(Repository):
             parent_version=parent,
             model=model,
             prompt_version=prompt_version,
-            quality_issues=issues,
+            quality_issues=list(quality_issues),
             note=note,
             created_at=now,
             is_active=activate,
@@ -177,7 +178,7 @@ def _plan_version(row: Row[Any]) -> PlanVersion:
         parent_version=row.parent_version,
         model=row.model,
         prompt_version=row.prompt_version,
-        quality_issues=list(row.quality_issues or []),
+        quality_issues=issues_from_json(row.quality_issues),
         note=row.note,
         created_at=row.created_at,
         is_active=row.version == row.active_version,
