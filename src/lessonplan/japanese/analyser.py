@@ -303,21 +303,6 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
             out.append(_with_reading(prev, prev.reading + "び", surface=prev.surface + "日"))
             i += 1
             continue
-        phrase = _phrase_at(tokens, i)
-        if phrase is not None:
-            length, surface, reading = phrase
-            out.append(
-                Token(
-                    surface=surface,
-                    lemma=surface,
-                    base=surface,
-                    pos="名詞",
-                    pos2="普通名詞",
-                    reading=reading,
-                )
-            )
-            i += length
-            continue
         out.append(token)
         i += 1
     return out
