@@ -61,6 +61,9 @@ SOME_LESSON = {
     ("dialogue.reply_misfit", "warning"),
     ("dialogue.kinship_humble", "warning"),
     ("text.translation_ungrammatical", "warning"),
+    # the patient asking the doctor about the patient's own head; the doctor telling the patient
+    # 「頭は痛いですよ」
+    ("dialogue.roles_reversed", "warning"),
 }
 
 
@@ -86,6 +89,8 @@ def test_the_defects_are_flagged_where_they_are(found: dict[str, list[QualityIss
     assert any("'jitsuha'" in i.message for i in particle)
     words = next(i for i in found["jf-105.lesson.json"] if i.code == "content.words_count")
     assert "50 words" in words.message and words.path == "$.stages.content.data.words"
+    reversed_ = [i for i in found["jf-105.lesson.json"] if i.code == "dialogue.roles_reversed"]
+    assert any("Doctor tells" in i.message and "頭は痛いですよ" in i.message for i in reversed_)
     keys = next(i for i in found["lp-003.lesson.json"] if i.code == "comprehension.tf_unbalanced")
     assert "answer True" in keys.message
 

@@ -44,6 +44,7 @@ from lessonplan.domain.quality.common import (
     warning,
 )
 from lessonplan.domain.quality.discourse import dialogue_discourse_issues
+from lessonplan.domain.quality.roles import roles_reversed_issues
 from lessonplan.domain.quality.text import check_text_fields
 from lessonplan.japanese import above, annotate, jlpt_for_cefr, word_level
 from lessonplan.japanese.grammar import line_registers
@@ -138,6 +139,7 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
         issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
         issues += _turn_register_labels(dialogue, scenario)
     issues += dialogue_discourse_issues(dialogue)
+    issues += roles_reversed_issues(dialogue)
     issues += _vocabulary_issue(
         "dialogue.vocabulary",
         "the dialogue",

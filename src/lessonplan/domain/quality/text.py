@@ -15,6 +15,7 @@ from typing import Any
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.quality.common import error, texts_with_paths, warning
 from lessonplan.domain.quality.discourse import translation_english_issues
+from lessonplan.domain.quality.roles import animacy_issues
 from lessonplan.japanese import (
     annotate,
     has_kana,
@@ -89,6 +90,7 @@ def check_text_fields(
             issues.append(error("text.translation_language", msg, f"{path}.translation"))
         elif metalanguage == "en":
             issues += translation_english_issues(text.translation, f"{path}.translation")
+        issues += animacy_issues(text.surface, f"{path}.surface")
         for verb in nonvolitional_requests(text.surface):
             msg = (
                 f"{text.surface!r} asks for {verb}, which nobody can choose to do, "
