@@ -274,8 +274,10 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
             value = parse_number(token.surface)
             assert value is not None
             if nxt is not None and nxt.surface == "日間":  # 5日間 いつかかん, 1日間 いちにちかん
-                days = date_reading(value, after_month=False) + "かん"
-                out.append(_counter_token(token, nxt, days))
+                day = date_reading(value, after_month=False)
+                days = _counter_token(token, nxt, day + "かん")
+                segments = ((token.surface + "日", day), ("間", "かん"))
+                out.append(_with_reading(days, days.reading, segments=segments))
                 i += 2
                 continue
             if nxt is not None and nxt.surface == "日":
@@ -364,7 +366,13 @@ def _phrase_at(tokens: list[Token], i: int) -> tuple[int, str, str] | None:
     return None
 
 
-def _with_reading(token: Token, reading: str, *, surface: str | None = None) -> Token:
+def _with_reading(
+    token: Token,
+    reading: str,
+    *,
+    surface: str | None = None,
+    segments: tuple[tuple[str, str | None], ...] = (),
+) -> Token:
     return Token(
         surface=surface or token.surface,
         lemma=token.lemma,
@@ -376,6 +384,7 @@ def _with_reading(token: Token, reading: str, *, surface: str | None = None) -> 
         conj_type=token.conj_type,
         conj_form=token.conj_form,
         kana_base=token.kana_base,
+        segments=segments,
     )
 
 
@@ -392,7 +401,9 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
             raw.append(_space(white))
         token = _raw_token(node)
         raw.append(_unvoiced_start(token, raw[-1] if raw else None))
-    return tuple(_apply_numbers(_merge_digit_groups(raw)))
+    from lessonplan.japanese.context import apply_context  # it reads Token from this module
+
+    return tuple(apply_context(_apply_numbers(_merge_digit_groups(raw))))
 
 
 def tokenize(text: str) -> list[Token]:

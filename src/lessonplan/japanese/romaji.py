@@ -3,7 +3,8 @@
 - Modified Hepburn: し shi, ち chi, つ tsu, ふ fu, じ ji; ん before a vowel or y is ``n'``
   (kin'en); ん is always ``n`` (shinbun, not shimbun); っ doubles the consonant (っち → tch).
 - Particles は, へ, を are wa, e, o.
-- Long vowels with macrons: おう/おお → ō, うう → ū, ああ → ā, ええ → ē, and the katakana
+- Long vowels with macrons: おう/おお → ō, うう → ū, ええ → ē, ああ → ā where it is one vowel
+  (okāsan, mā, jā; two morphemes stay apart: baai, karaage), and the katakana
   long mark ー lengthens the vowel before it (コーヒー kōhī). い after i or e is written out
   (oishii, sensei). A verb's final う is not a long vowel (omou, iu).
 - Words are separated by spaces: a verb or adjective keeps its endings and auxiliaries (nomimasen,
@@ -52,7 +53,8 @@ _HONORIFICS = {"さん", "様", "さま", "くん", "君", "ちゃん"}
 _ENDINGS = {"て", "で", "ば", "たり", "だり", "ちゃ", "じゃ"}
 _ATTACHING_POS = {"動詞", "形容詞", "助動詞"}
 # Nouns that join the noun before them into one word (日本語 nihongo).
-_BOUND_NOUNS = {"語"}
+_LONG_A_POS = {"感動詞", "接続詞", "助詞", "副詞", "助動詞"}
+_BOUND_NOUNS = {"語", "機", "券", "料", "費", "器", "室"}
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +120,12 @@ def _verb_final_u(token: Token) -> bool:
     )
 
 
+def _long_a(token: Token) -> bool:
+    """ああ is one long vowel in お母さん, おばあさん, まあ, じゃあ; elsewhere two morphemes
+    meet (場合 baai, からあげ karaage)."""
+    return token.pos in _LONG_A_POS or any(k in token.surface for k in ("母", "婆", "かあ", "ばあ"))
+
+
 def _attaches(token: Token, unit: list[Token]) -> bool:
     if not unit:
         return False
@@ -175,6 +183,8 @@ def _unit_romaji(unit: list[Token]) -> str:
             token_flags[0] = False
         if _verb_final_u(token):
             token_flags[-1] = False
+        if not _long_a(token):
+            token_flags = [ok and c != "あ" for ok, c in zip(token_flags, text, strict=True)]
         kana += text
         flags += token_flags
     flush()

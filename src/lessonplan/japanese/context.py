@@ -1,0 +1,192 @@
+"""Readings that depend on the words around a token, after numbers and counters are joined.
+
+- ``～``/``〜`` between two numbers is read から (9時～17時 くじからじゅうしちじ).
+- A phone number (digit groups joined by hyphens, three groups or a leading 0) is read digit by
+  digit, the hyphens as の (03-1234-5678 ぜろさんのいちにさんよんのごろくななはち).
+- 分 of a temperature after 度 is ぶ (38度5分 さんじゅうはちどごぶ).
+- 十分 is じゅっぷん (ten minutes) before かかる, ぐらい, 前, 後…, else じゅうぶん (enough).
+- 辛い is つらい after a hardship noun and が/は/も (仕事が辛い), else からい (カレーが辛い).
+- でも opening a sentence is one word, the conjunction (demo), not で + も.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from lessonplan.japanese.kana import normalize_width
+
+if TYPE_CHECKING:
+    from lessonplan.japanese.analyser import Token
+
+_TILDES = {"～", "〜", "~"}
+_HYPHENS = {"-", "‐", "−", "ー", "－"}
+_DIGITS = {
+    "0": "ぜろ",
+    "1": "いち",
+    "2": "に",
+    "3": "さん",
+    "4": "よん",
+    "5": "ご",
+    "6": "ろく",
+    "7": "なな",
+    "8": "はち",
+    "9": "きゅう",
+}
+_TEN_MINUTES_BEFORE = (
+    "かか",
+    "掛か",
+    "ぐらい",
+    "くらい",
+    "ほど",
+    "前",
+    "後",
+    "間",
+    "おき",
+    "以内",
+    "以上",
+    "待",
+    "遅",
+    "早",
+)
+_HARDSHIP = frozenset(
+    (
+        "仕事",
+        "練習",
+        "生活",
+        "毎日",
+        "別れ",
+        "気持ち",
+        "勉強",
+        "朝",
+        "人生",
+        "立場",
+        "思い",
+        "経験",
+        "治療",
+        "手術",
+        "寒さ",
+        "暑さ",
+        "一人暮らし",
+    )
+)
+
+
+def _digits(token: Token) -> str | None:
+    text = normalize_width(token.surface)
+    return text if text.isdigit() else None
+
+
+def _number(token: Token) -> bool:
+    return token.pos2 == "数詞"
+
+
+def apply_context(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        phone = _phone_at(tokens, i)
+        if phone:
+            out += phone[1]
+            i += phone[0]
+            continue
+        prev = out[-1] if out else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.surface in _TILDES
+            and prev is not None
+            and _number(prev)
+            and nxt is not None
+            and _number(nxt)
+        ):
+            out.append(_read_as(token, "から", pos="助詞", pos2="格助詞"))
+        elif (
+            _number(token) and token.surface.endswith("分") and prev and prev.surface.endswith("度")
+        ):
+            out.append(_temperature_tenths(token))
+        elif (
+            token.surface == "十分"
+            and nxt is not None
+            and nxt.surface.startswith(_TEN_MINUTES_BEFORE)
+        ):
+            out.append(replace(token, reading="じゅっぷん", segments=(("十分", "じゅっぷん"),)))
+        elif (
+            token.surface.startswith("辛")
+            and token.pos == "形容詞"
+            and token.reading.startswith("から")
+            and len(out) >= 2
+            and out[-1].surface in {"が", "は", "も"}
+            and out[-2].surface in _HARDSHIP
+        ):
+            out.append(replace(token, reading="つら" + token.reading[2:], segments=()))
+        elif (
+            token.surface == "で"
+            and nxt is not None
+            and nxt.surface == "も"
+            and (prev is None or prev.is_punctuation or prev.pos == "空白")
+        ):
+            merged = replace(
+                token,
+                surface="でも",
+                lemma="でも",
+                base="でも",
+                reading="でも",
+                pos="接続詞",
+                pos2="",
+            )
+            out.append(merged)
+            i += 2
+            continue
+        else:
+            out.append(token)
+        i += 1
+    return out
+
+
+def _read_as(token: Token, reading: str, *, pos: str, pos2: str) -> Token:
+    return replace(token, reading=reading, pos=pos, pos2=pos2, segments=((token.surface, reading),))
+
+
+def _temperature_tenths(token: Token) -> Token:
+    number = token.surface[:-1]
+    digits = _digits(replace(token, surface=number)) if number else None
+    if digits is None or len(digits) != 1:
+        return token
+    head = _DIGITS[digits]
+    return replace(token, reading=head + "ぶ", segments=((number, head), ("分", "ぶ")))
+
+
+def _phone_at(tokens: list[Token], i: int) -> tuple[int, list[Token]] | None:
+    """Digit groups joined by hyphens that make a phone number, read digit by digit."""
+    groups: list[Token] = []
+    j = i
+    while j < len(tokens) and _digits(tokens[j]) is not None:
+        groups.append(tokens[j])
+        if j + 2 < len(tokens) and tokens[j + 1].surface in _HYPHENS:
+            if _digits(tokens[j + 2]) is None:
+                break
+            j += 2
+        else:
+            break
+    first = _digits(groups[0]) if groups else None
+    if first is None or len(groups) < 2 or not (len(groups) >= 3 or first.startswith("0")):
+        return None
+    out: list[Token] = []
+    for k, group in enumerate(groups):
+        if k:
+            hyphen = tokens[i + 2 * k - 1]
+            out.append(_read_as(hyphen, "の", pos="助詞", pos2="格助詞"))
+        for char in group.surface:
+            reading = _DIGITS[normalize_width(char)]
+            out.append(
+                replace(
+                    group,
+                    surface=char,
+                    lemma=char,
+                    base=char,
+                    reading=reading,
+                    segments=((char, reading),),
+                )
+            )
+    return 2 * len(groups) - 1, out
