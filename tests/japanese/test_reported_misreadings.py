@@ -51,3 +51,53 @@ def test_nanji_goro_as_one_token_reads_nanji() -> None:
     assert annotation.reading.endswith("なんじごろですか。")
     assert ("何時", "なんじ") in [(s.text, s.reading) for s in annotation.furigana]
     assert "deshita. nanji" in annotation.romaji and "itsu" not in annotation.romaji
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading", "romaji"),
+    [
+        # readings that depend on the neighbouring words
+        (
+            "受付は9時～17時です。",
+            "うけつけはくじからじゅうしちじです。",
+            "uketsuke wa kuji kara jūshichiji desu.",
+        ),
+        (
+            "電話番号は03-1234-5678です。",
+            "でんわばんごうはぜろさんのいちにさんよんのごろくななはちです。",
+            "denwa bangō wa zero san no ichi ni san yon no go roku nana hachi desu.",
+        ),
+        (
+            "熱が38度5分あります。",
+            "ねつがさんじゅうはちどごぶあります。",
+            "netsu ga sanjūhachido gobu arimasu.",
+        ),
+        ("駅まで十分かかります。", "えきまでじゅっぷんかかります。", "eki made juppun kakarimasu."),
+        ("時間は十分あります。", "じかんはじゅうぶんあります。", "jikan wa jūbun arimasu."),
+        ("仕事が辛いです。", "しごとがつらいです。", "shigoto ga tsurai desu."),
+        ("このカレーは辛いです。", "このカレーはからいです。", "kono karē wa karai desu."),
+        ("でも、行きたいです。", "でも、いきたいです。", "demo, ikitai desu."),
+        ("学校でも勉強します。", "がっこうでもべんきょうします。", "gakkō de mo benkyō shimasu."),
+        ("割引は20%です。", "わりびきはにじゅっパーセントです。", "waribiki wa nijuppāsento desu."),
+        # words and compounds
+        ("どうもありがとうございます。", "どうもありがとうございます。", "dōmo arigatō gozaimasu."),
+        ("一石二鳥ですね。", "いっせきにちょうですね。", "issekinichō desu ne."),
+        ("和菓子屋", "わがしや", "wagashiya"),
+        ("洗濯機が壊れました。", "せんたくきがこわれました。", "sentakuki ga kowaremashita."),
+        # ああ is long only where it is one vowel
+        ("その場合は", "そのばあいは", "sono baai wa"),
+        ("からあげを食べました。", "からあげをたべました。", "karaage o tabemashita."),
+        ("お母さんは元気です。", "おかあさんはげんきです。", "okāsan wa genki desu."),
+        ("じゃあ、また。", "じゃあ、また。", "jā, mata."),
+    ],
+)
+def test_context_and_compound_readings(surface: str, reading: str, romaji: str) -> None:
+    a = annotate(surface)
+    assert (a.reading, a.romaji) == (reading, romaji)
+
+
+def test_furigana_of_a_count_of_days_splits_at_the_day() -> None:
+    segments = [(s.text, s.reading) for s in annotate("三日間休みます。").furigana if s.reading]
+    assert segments[:2] == [("三日", "みっか"), ("間", "かん")]
+    tilde = [(s.text, s.reading) for s in annotate("9時～17時").furigana if s.reading]
+    assert ("～", "から") in tilde
