@@ -89,6 +89,9 @@ def test_nanji_goro_as_one_token_reads_nanji() -> None:
         ("からあげを食べました。", "からあげをたべました。", "karaage o tabemashita."),
         ("お母さんは元気です。", "おかあさんはげんきです。", "okāsan wa genki desu."),
         ("じゃあ、また。", "じゃあ、また。", "jā, mata."),
+        # 何て, 何でも (a B2 role-play card read なにて)
+        ("何て言ってた？", "なんていってた？", "nante itteta?"),
+        ("何でも食べます。", "なんでもたべます。", "nandemo tabemasu."),
     ],
 )
 def test_context_and_compound_readings(surface: str, reading: str, romaji: str) -> None:
