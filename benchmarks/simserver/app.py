@@ -237,6 +237,12 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             prompt_tokens = sum(count_tokens(_text(m.get("content"))) for m in messages)
             prompt_tokens += TOKENS_PER_MESSAGE * len(messages) + TOKENS_REPLY_PRIMING
             completion_tokens = count_tokens(content)
+            schema = json.dumps(body.get("response_format") or {}, sort_keys=True)
+            prefix_tokens = count_tokens(system) + count_tokens(schema)
+            cached = 0
+            if prefix_tokens >= cfg.cache_min_tokens and state.prefix_seen(model, system + schema):
+                cached = min(prompt_tokens, count_tokens(system) // 128 * 128)
+            state.count_cached(cached)
             status = 200
             return JSONResponse(
                 {
@@ -255,6 +261,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                         "prompt_tokens": prompt_tokens,
                         "completion_tokens": completion_tokens,
                         "total_tokens": prompt_tokens + completion_tokens,
+                        "prompt_tokens_details": {"cached_tokens": cached},
                     },
                 }
             )
@@ -306,6 +313,8 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 content, cut = cut_to_tokens(content, budget), True
             prompt_tokens = count_tokens(system) + sum(count_tokens(u) for u in users)
             completion_tokens = count_tokens(content)
+            usage = _anthropic_usage(state, cfg, body, model, system, prompt_tokens)
+            usage["output_tokens"] = completion_tokens
             block: dict[str, Any]
             if name and fault != "prose":
                 tool_input = _partial_tool_input(content) if cut else json.loads(content)
@@ -327,7 +336,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                     "content": [block],
                     "stop_reason": "max_tokens" if cut else "tool_use" if name else "end_turn",
                     "stop_sequence": None,
-                    "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
+                    "usage": usage,
                 }
             )
         finally:
@@ -355,3 +364,23 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         return JSONResponse(updated.model_dump())
 
     return app
+
+
+def _anthropic_usage(
+    state: SimState, cfg: SimConfig, body: dict[str, Any], model: str, system: str, prompt: int
+) -> dict[str, Any]:
+    """Input tokens split as Anthropic reports them when the system block is marked for caching:
+    written to the cache the first time, read from it after (the rest is ``input_tokens``)."""
+    blocks = body.get("system")
+    marked = isinstance(blocks, list) and any(
+        isinstance(b, dict) and b.get("cache_control") for b in blocks
+    )
+    tools = json.dumps(body.get("tools") or [], sort_keys=True)
+    system_tokens = count_tokens(system)
+    if not marked or system_tokens + count_tokens(tools) < cfg.cache_min_tokens:
+        return {"input_tokens": prompt}
+    cached = min(prompt, system_tokens)
+    if state.prefix_seen(model, system + tools):
+        state.count_cached(cached)
+        return {"input_tokens": prompt - cached, "cache_read_input_tokens": cached}
+    return {"input_tokens": prompt - cached, "cache_creation_input_tokens": cached}

@@ -58,6 +58,12 @@ class SimConfig(BaseModel):
     # tokens and ends with finish_reason "length" (OpenAI) / stop_reason "max_tokens"
     # (Anthropic). ``None``: only the ``truncated`` fault cuts answers.
     default_max_tokens: int | None = Field(default=None, ge=1)
+    # Provider prompt caching, as the providers do it: a prompt prefix (the system text, with the
+    # JSON schema sent beside it) of at least this many tokens, seen before, is served from the
+    # cache: OpenAI reports it in ``prompt_tokens_details.cached_tokens`` (in 128-token steps);
+    # Anthropic, for a system block marked ``cache_control``, reports
+    # ``cache_creation_input_tokens`` the first time and ``cache_read_input_tokens`` after.
+    cache_min_tokens: int = Field(default=1024, ge=1)
 
 
 class SimState:
@@ -84,6 +90,8 @@ class SimState:
             self.by_status: Counter[int] = Counter()
             self.prompt_tokens = 0
             self.completion_tokens = 0
+            self.cached_prompt_tokens = 0
+            self._prefixes: set[str] = set()
             self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
 
     def configure(self, changes: dict[str, Any]) -> SimConfig:
@@ -97,6 +105,18 @@ class SimState:
         self.config = config
         self._script = list(config.script)
         self._rng = random.Random(config.seed)
+
+    def prefix_seen(self, model: str, prefix: str) -> bool:
+        """Whether this model saw this prompt prefix before (and remember it from now on)."""
+        key = f"{model}\x00{prefix}"
+        with self.lock:
+            seen = key in self._prefixes
+            self._prefixes.add(key)
+            return seen
+
+    def count_cached(self, tokens: int) -> None:
+        with self.lock:
+            self.cached_prompt_tokens += tokens
 
     def begin(self, task: str, model: str, body: dict[str, Any] | None = None) -> str | None:
         """Count a request and choose its fault (``None``: answer normally)."""
@@ -149,6 +169,7 @@ class SimState:
                 "by_status": {str(k): v for k, v in self.by_status.items()},
                 "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens,
+                "cached_prompt_tokens": self.cached_prompt_tokens,
                 "script_left": len(self._script),
                 "config": self.config.model_dump(),
             }

@@ -71,6 +71,8 @@ def observe_event(event: GenerationEvent) -> None:
             LLM_TOKENS.labels(event.model, "prompt").inc(event.prompt_tokens)
         if event.completion_tokens:
             LLM_TOKENS.labels(event.model, "completion").inc(event.completion_tokens)
+        if event.cached_prompt_tokens:
+            LLM_TOKENS.labels(event.model, "cached_prompt").inc(event.cached_prompt_tokens)
         if event.cost_usd:
             LLM_COST.labels(event.model).inc(event.cost_usd)
         if event.error_type:

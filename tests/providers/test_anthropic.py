@@ -84,7 +84,7 @@ async def test_tool_use_answer_and_request_shape() -> None:
         await provider.aclose()
     assert json.loads(completion.text) == {"name": "名所", "count": 2}
     assert completion.usage == Usage(
-        prompt_tokens=125, completion_tokens=15, cached_prompt_tokens=100
+        prompt_tokens=125, completion_tokens=15, cached_prompt_tokens=100, cache_write_tokens=5
     )
     assert (completion.provider, completion.model, completion.finish_reason) == (
         "anthropic",

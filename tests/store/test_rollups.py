@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import column, table, text
 from sqlalchemy.engine import Connection
 
 from lessonplan.service.stats import summarize_events, summarize_rollup
@@ -16,6 +16,7 @@ from lessonplan.store import GenerationEvent, Store
 from lessonplan.store.engine import alembic_config
 from lessonplan.store.repos.events import EVENT_FIELDS
 from lessonplan.store.rollups import bucket_of, bucket_value, fold
+from lessonplan.store.sql import events as events_table
 from tests.conftest import TEST_POOL
 
 from .samples import NOW
@@ -110,11 +111,14 @@ async def test_migration_0004_folds_events_already_stored(db_url: str) -> None:
         async with store.engine.begin() as conn:
             await conn.run_sync(_alembic, "downgrade", "0003")
         events = sample_events(80)
-        rows = [{name: getattr(e, name) for name in EVENT_FIELDS} for e in events]
+        # The event columns revision 0003 has (later revisions add to them).
+        fields = [name for name in EVENT_FIELDS if name != "cached_prompt_tokens"]
+        rows = [{name: getattr(e, name) for name in fields} for e in events]
+        events_0003 = table(
+            "generation_events", *(column(name, events_table.c[name].type) for name in fields)
+        )
         async with store.engine.begin() as conn:
-            from lessonplan.store.sql import events as events_table
-
-            await conn.execute(events_table.insert(), rows)
+            await conn.execute(events_0003.insert(), rows)
         async with store.engine.begin() as conn:
             await conn.run_sync(_alembic, "upgrade", "head")
         exact = summarize_events(await store.list_events())

@@ -308,6 +308,7 @@ def stats_table(stats: dict[str, Any]) -> Table:
             "tokens (prompt + completion)",
             f"{stats['prompt_tokens']} + {stats['completion_tokens']}",
         ),
+        ("prompt tokens from the provider's cache", _cached_share(stats)),
         ("cost", f"${stats['cost_usd']:.4f}"),
         (
             "cost saved (hits / reuse)",
@@ -365,3 +366,10 @@ def precompile_table(report: dict[str, Any]) -> Table:
     for uid, error in report["failures"].items():
         table.add_row(Text(uid, style="red"), Text(error))
     return table
+
+
+def _cached_share(stats: dict[str, Any]) -> str:
+    cached = int(stats.get("cached_prompt_tokens", 0))
+    prompt = int(stats.get("prompt_tokens", 0))
+    share = f" ({cached / prompt:.0%})" if prompt else ""
+    return f"{cached}{share}"

@@ -61,6 +61,8 @@ class AttemptRecord:
     completion_tokens: int
     error_type: str | None = None
     error: str | None = None
+    cached_prompt_tokens: int = 0
+    cache_write_tokens: int = 0
 
 
 @dataclass
@@ -268,6 +270,8 @@ async def generate_structured(
                 latency_ms=latency_ms,
                 prompt_tokens=completion.usage.prompt_tokens,
                 completion_tokens=completion.usage.completion_tokens,
+                cached_prompt_tokens=completion.usage.cached_prompt_tokens,
+                cache_write_tokens=completion.usage.cache_write_tokens,
                 error_type=(
                     None
                     if value is not None

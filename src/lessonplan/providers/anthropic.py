@@ -154,6 +154,7 @@ class AnthropicProvider:
             prompt_tokens=(u.input_tokens or 0) + cache_read + cache_write,
             completion_tokens=u.output_tokens or 0,
             cached_prompt_tokens=cache_read,
+            cache_write_tokens=cache_write,
         )
         completion = Completion(
             text=text,

@@ -332,8 +332,13 @@ async def _generate_step(
         source = "offline"
     else:
         source = "repaired" if repaired else "generated"
+    usage = generated.usage
     cost = rt.prices.cost(
-        provider.model, generated.usage.prompt_tokens, generated.usage.completion_tokens
+        provider.model,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        usage.cached_prompt_tokens,
+        usage.cache_write_tokens,
     )
     now = rt.now()
     # The parent is the lineage's active version, read in the transaction that appends this one.
@@ -412,7 +417,14 @@ def attempt_event(
         latency_ms=attempt.latency_ms,
         prompt_tokens=attempt.prompt_tokens,
         completion_tokens=attempt.completion_tokens,
-        cost_usd=rt.prices.cost(provider.model, attempt.prompt_tokens, attempt.completion_tokens),
+        cost_usd=rt.prices.cost(
+            provider.model,
+            attempt.prompt_tokens,
+            attempt.completion_tokens,
+            attempt.cached_prompt_tokens,
+            attempt.cache_write_tokens,
+        ),
+        cached_prompt_tokens=attempt.cached_prompt_tokens,
         cost_saved_usd=0.0,
         error_type=None if attempt.outcome == "ok" else attempt.outcome,
         quality_issue_count=0,

@@ -69,6 +69,7 @@ def summarize_events(events: list[GenerationEvent]) -> dict[str, Any]:
         "llm_stage_calls": len(calls) - len(plan_calls),
         "llm_calls_by_outcome": dict(sorted(Counter(e.outcome for e in calls).items())),
         "prompt_tokens": sum(e.prompt_tokens for e in calls),
+        "cached_prompt_tokens": sum(e.cached_prompt_tokens for e in calls),
         "completion_tokens": sum(e.completion_tokens for e in calls),
         "cost_usd": round(sum(e.cost_usd for e in calls), 6),
         "cost_saved_usd": round(saved_hits + reused * mean_plan_cost, 6),
@@ -88,7 +89,7 @@ def summarize_rollup(rollup: Rollup) -> dict[str, Any]:
     calls_by_outcome: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     failed_requests: Counter[str] = Counter()
-    calls = plan_calls = prompt_tokens = completion_tokens = 0
+    calls = plan_calls = prompt_tokens = completion_tokens = cached_tokens = 0
     cost = plan_cost = saved_hits = 0.0
     generated_count = 0
     for (_hour, operation, outcome, error_type), totals in rollup.groups.items():
@@ -104,6 +105,7 @@ def summarize_rollup(rollup: Rollup) -> dict[str, Any]:
             calls += totals.events
             calls_by_outcome[outcome] += totals.events
             prompt_tokens += totals.prompt_tokens
+            cached_tokens += totals.cached_prompt_tokens
             completion_tokens += totals.completion_tokens
             cost += totals.cost_usd
             if error_type:
@@ -138,6 +140,7 @@ def summarize_rollup(rollup: Rollup) -> dict[str, Any]:
         "llm_stage_calls": calls - plan_calls,
         "llm_calls_by_outcome": dict(sorted(calls_by_outcome.items())),
         "prompt_tokens": prompt_tokens,
+        "cached_prompt_tokens": cached_tokens,
         "completion_tokens": completion_tokens,
         "cost_usd": round(cost, 6),
         "cost_saved_usd": round(saved_hits + reused * mean_plan_cost, 6),

@@ -99,6 +99,7 @@ class GenerationEvent:
     quality_issue_count: int = 0
     quality_codes: list[str] | None = None
     id: int | None = None
+    cached_prompt_tokens: int = 0  # of prompt_tokens, served from the provider's prompt cache
 
 
 @dataclass(frozen=True, slots=True)

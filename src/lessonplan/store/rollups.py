@@ -63,6 +63,7 @@ class Totals:
     cost_usd: float = 0.0
     cost_saved_usd: float = 0.0
     quality_issue_count: int = 0
+    cached_prompt_tokens: int = 0
 
     def add(self, other: Totals) -> None:
         self.events += other.events
@@ -72,6 +73,7 @@ class Totals:
         self.cost_usd += other.cost_usd
         self.cost_saved_usd += other.cost_saved_usd
         self.quality_issue_count += other.quality_issue_count
+        self.cached_prompt_tokens += other.cached_prompt_tokens
 
 
 GroupKey = tuple[datetime, str, str, str]  # hour, operation, outcome, error type ("" for none)
@@ -97,6 +99,7 @@ class Rollup:
             cost_usd=event.cost_usd,
             cost_saved_usd=event.cost_saved_usd,
             quality_issue_count=event.quality_issue_count,
+            cached_prompt_tokens=event.cached_prompt_tokens,
         )
         for hour in (hour_of(event.at), ALL_TIME) if all_time else (hour_of(event.at),):
             key = (hour, event.operation, event.outcome, event.error_type or "")

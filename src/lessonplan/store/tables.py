@@ -231,6 +231,7 @@ class GenerationEventRow(Base):
     error_type: Mapped[str | None] = mapped_column(String(64))
     quality_issue_count: Mapped[int] = mapped_column(Integer, default=0)
     quality_codes: Mapped[list[str] | None] = mapped_column(JSONType)
+    cached_prompt_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EventRollup(Base):
@@ -255,6 +256,7 @@ class EventRollup(Base):
     cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
     cost_saved_usd: Mapped[float] = mapped_column(Float, default=0.0)
     quality_issue_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    cached_prompt_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class QualityCodeRollup(Base):

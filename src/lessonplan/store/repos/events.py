@@ -36,6 +36,7 @@ EVENT_FIELDS = (
     "error_type",
     "quality_issue_count",
     "quality_codes",
+    "cached_prompt_tokens",
 )
 # Which rollup rows to read, as a condition on a table's ``hour`` column.
 HourFilter = Callable[[ColumnElement[datetime]], ColumnElement[bool]]
@@ -47,6 +48,7 @@ _SUMS = (
     "cost_usd",
     "cost_saved_usd",
     "quality_issue_count",
+    "cached_prompt_tokens",
 )
 
 
@@ -142,6 +144,7 @@ class EventRepository(Repository):
                 cost_usd=float(row.cost_usd),
                 cost_saved_usd=float(row.cost_saved_usd),
                 quality_issue_count=int(row.quality_issue_count),
+                cached_prompt_tokens=int(row.cached_prompt_tokens or 0),
             )
 
     async def _read_codes(self, into: Rollup, hours: HourFilter) -> None:
