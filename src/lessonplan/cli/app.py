@@ -31,10 +31,12 @@ catalog_app = typer.Typer(help="The Can-Do descriptor catalog.", no_args_is_help
 cache_app = typer.Typer(help="The plan cache.", no_args_is_help=True)
 lesson_app = typer.Typer(help="Stored lessons.", no_args_is_help=True)
 learner_app = typer.Typer(help="Stored learner profiles.", no_args_is_help=True)
+events_app = typer.Typer(help="The generation event log.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(cache_app, name="cache")
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(learner_app, name="learner")
+app.add_typer(events_app, name="events")
 
 ProfileOpt = Annotated[
     Path | None, typer.Option("--profile", help="Learner profile JSON file.", show_default=False)
@@ -708,6 +710,34 @@ def stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
             print_json(data)
         else:
             render.console.print(render.stats_table(data))
+
+    run(body, database_url=database_url)
+
+
+@events_app.command("purge")
+def events_purge(
+    days: Annotated[
+        float | None,
+        typer.Option(
+            "--days", min=0, help="Keep this many days (LESSONPLAN_EVENT_RETENTION_DAYS)."
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Delete generation events older than the retention; stats keep counting them (rollups)."""
+
+    async def body(rt: Runtime) -> None:
+        from lessonplan.service.stats import purge_events
+
+        keep = rt.settings.event_retention_days if days is None else days
+        deleted = await purge_events(rt, keep_days=keep)
+        if json_out:
+            print_json({"deleted": deleted, "kept_days": keep})
+        elif keep <= 0:
+            typer.echo("retention is 0 (keep every event): nothing deleted")
+        else:
+            typer.echo(f"deleted {deleted} events older than {keep:g} days")
 
     run(body, database_url=database_url)
 

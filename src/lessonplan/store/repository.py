@@ -498,6 +498,11 @@ class Store:
         async with self.transaction() as tx:
             await tx.events.add(events=events)
 
+    async def purge_events(self, *, before: datetime) -> int:
+        """Delete events recorded before ``before`` (their hourly rollups are kept)."""
+        async with self.transaction() as tx:
+            return await tx.events.purge(before=before)
+
     async def list_events(
         self, *, since: datetime | None = None, operation: str | None = None
     ) -> list[GenerationEvent]:
