@@ -11,7 +11,7 @@ from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from tests.api.helpers import API, CAN_DO, PROFILE
-from tests.roundtrips import RoundTrips
+from benchmarks.roundtrips import RoundTrips
 from tests.service.conftest import RuntimeFactory
 
 HITS = 5

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, case, delete, func, select, update
 
 from lessonplan.domain.hashing import Lineage, PlanKey
-from lessonplan.domain.models import DomainPlan
+from lessonplan.domain.models import STORED, DomainPlan
 from lessonplan.store import sql
 from lessonplan.store.records import CacheEntry, CacheStats
 from lessonplan.store.repos.base import Repository
 
 _t = sql.cache
+_STORED = {STORED: True}  # the plan's text was checked when it was stored
 # The hot path's statements, built once: SQLAlchemy then reuses their compiled form.
 _BY_KEY = select(_t).where(_t.c.key_hash == bindparam("key_hash"))
 _LIVE_BY_KEY = _BY_KEY.where(_t.c.expires_at > bindparam("now"))
@@ -162,7 +163,7 @@ def _entry(row: Row[Any], now: datetime) -> CacheEntry:
         kit_hash=row.kit_hash,
         model=row.model,
         prompt_version=row.prompt_version,
-        plan=DomainPlan.model_validate(row.plan_json),
+        plan=DomainPlan.model_validate(row.plan_json, context=_STORED),
         source=row.source,
         plan_version=row.plan_version,
         created_at=row.created_at,
