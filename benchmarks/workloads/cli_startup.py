@@ -40,7 +40,7 @@ def cpu_of(command: list[str], env: dict[str, str], runs: int) -> float:
 
 
 async def run(ctx: BenchContext) -> Figures:
-    runs = 3 if ctx.quick else 9
+    runs = 1 if ctx.quick else 9
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     python = sys.executable
     help_cpu = cpu_of([python, "-m", "lessonplan", "--help"], env, runs)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -60,11 +59,13 @@ def _free_port() -> int:
 
 @contextmanager
 def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Any:
-    """A server process in its own session, healthy on ``port``; stopped (group) and reaped."""
+    """A server process, healthy on ``port``; then it and its workers are stopped and reaped.
+
+    It stays in the benchmark's process group, so whoever stops the benchmark's group (the
+    smoke test) stops the servers too, even if this process dies first.
+    """
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -80,17 +81,25 @@ def server(command: list[str], env: dict[str, str], port: int, log: Path) -> Any
             time.sleep(0.1)
         yield proc
     finally:
-        for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=grace)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server (uvicorn stops its workers), SIGKILL what is left; reap all."""
+    try:
+        family = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = []
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
         proc.wait()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for leftover in alive:
+        leftover.kill()
+    psutil.wait_procs(alive, timeout=10)
 
 
 def worker_rss_mb(proc: subprocess.Popen[bytes]) -> list[float]:

@@ -28,6 +28,7 @@ from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescri
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
+from lessonplan.service.warmup import warming
 
 ProgressCallback = Callable[[str, dict[str, Any]], Awaitable[None] | None]
 
@@ -141,7 +142,10 @@ async def _compile(
     )
 
     plan_inputs = PlanInputs(descriptor, learner, lesson_kit, metalanguage)
+    loading = warming()  # the text layer's data, while the plan call waits on the LLM
     plan_result = await get_plan(rt, plan_inputs, use_cache=use_cache)
+    if loading is not None:
+        await loading
     descriptor = plan_inputs.descriptor  # the catalog's current content, when it changed
     timings["plan"] = (time.perf_counter() - t0) * 1000
     await _emit(
