@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from benchmarks.roundtrips import RoundTrips
 
 from lessonplan.api.app import create_app
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from tests.api.helpers import API, CAN_DO, PROFILE
-from benchmarks.roundtrips import RoundTrips
 from tests.service.conftest import RuntimeFactory
 
 HITS = 5
