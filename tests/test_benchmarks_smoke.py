@@ -30,14 +30,31 @@ FIGURES: dict[str, list[str]] = {
     "zipf": ["llm_plan_calls", "unique_keys", "hit_rate", "overhead_ms_p50", "overhead_ms_p95"],
     "stampede": ["in_process_calls", "cross_process_calls"],
     "regeneration": ["plan_calls", "wall_over_latency"],
-    "critical_path": ["chain_length", "ratio", "sequential_ratio"],
-    "prompt_tokens": ["compact_over_full"],
+    "critical_path": ["chain_length", "ratio", "cold_ratio", "sequential_ratio"],
+    "prompt_tokens": ["compact_over_full", "compact_over_full_with_schema"],
     "output_tokens": ["saved_share", "recorded_before", "recorded_after"],
-    "cached_fetch": ["sqlite_ratio", "postgres_ratio"],
+    "cached_fetch": [
+        "sqlite_ratio",
+        "postgres_ratio",
+        "sqlite_floor_ratio",
+        "postgres_floor_ratio",
+        "sqlite_round_trips_per_hit",
+        "postgres_round_trips_per_hit",
+    ],
+    "http_hit": ["ratio_1_worker", "ratio_2_workers", "round_trips_per_hit"],
+    "cli_startup": ["help_ratio", "cached_plan_cpu_s", "cached_plan_ratio"],
     "memory": ["peak_rss_mb"],
     "stats_scale": ["ratio", "stats_ms_p50_small", "stats_ms_p50_large"],
 }
-POSTGRES_ONLY = {("stampede", "cross_process_calls"), ("cached_fetch", "postgres_ratio")}
+POSTGRES_ONLY = {
+    ("stampede", "cross_process_calls"),
+    ("cached_fetch", "postgres_ratio"),
+    ("cached_fetch", "postgres_floor_ratio"),
+    ("cached_fetch", "postgres_round_trips_per_hit"),
+    ("http_hit", "ratio_1_worker"),
+    ("http_hit", "ratio_2_workers"),
+    ("http_hit", "round_trips_per_hit"),
+}
 MACHINE = ["cpu", "logical_cores", "python", "os"]
 
 
@@ -148,6 +165,13 @@ def test_counts_hold_on_any_machine(report: dict[str, Any]) -> None:
     assert critical_path["chain_length"] == 3
 
     assert 0 < report["prompt_tokens"]["compact_over_full"] < 1
+    tokens = report["prompt_tokens"]
+    assert tokens["compact_over_full"] < tokens["compact_over_full_with_schema"] < 1
+    cached = report["cached_fetch"]
+    assert cached["sqlite_round_trips_per_hit"] <= 2
+    if report["postgres"]["ran"]:
+        assert cached["postgres_round_trips_per_hit"] <= 2
+        assert report["http_hit"]["round_trips_per_hit"] <= 2
     assert report["memory"]["peak_rss_mb"] > 0
 
 

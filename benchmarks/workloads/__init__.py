@@ -20,6 +20,8 @@ WORKLOADS: tuple[str, ...] = (
     "prompt_tokens",
     "output_tokens",
     "cached_fetch",
+    "http_hit",
+    "cli_startup",
     "stats_scale",
 )
 

@@ -3,7 +3,10 @@
 A compile makes five LLM calls: the plan, then content, then comprehension, production and
 interaction together (they build on the content's dialogue and reading). The chain is measured
 from the calls' own intervals (the most calls that ran strictly one after another; goal: 3).
-``ratio`` = mean compile wall time over (chain × simulated latency), goal ≤ 1.1.
+``ratio`` = median warm compile wall time over (chain × simulated latency) at 100 ms, goal ≤ 1.15;
+``cold_ratio`` the same for the first compile of a freshly opened runtime (new pools and
+connections, nothing dropped as warm-up; the process's imports are loaded), goal ≤ 1.3; both
+at 100 ms and 300 ms latency (``by_latency``).
 ``sequential_ratio`` is the same compile, in the same run and over the same denominator, with
 the provider wrapped so that every call is awaited one after another (an ``asyncio.Lock``
 around each call): about 5/3. Every compile is a cold one (its own learner, so the plan is
@@ -37,8 +40,10 @@ class Params:
     latency_ms: float
 
 
-FULL = Params(compiles=5, latency_ms=300)
+FULL = Params(compiles=5, latency_ms=100)
 QUICK = Params(compiles=2, latency_ms=100)
+LATENCIES_FULL = (100.0, 300.0)
+LATENCIES_QUICK = (100.0,)
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,19 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
     async with ctx.database(backend) as url:
         rt, concurrent = await open_runtime(url)
         rt_seq, serial = await open_runtime(url, serialize=True)
         try:
             ctx.configure_sim(p.latency_ms)
-            await timed_compile(rt, concurrent, 0)  # warm-up: connections, caches, imports
+            cold = await timed_compile(rt, concurrent, 0)  # the runtime's first: counted
             conc: list[Compile] = []
             seq: list[Compile] = []
             for i in range(p.compiles):
@@ -85,7 +96,7 @@ async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
             await rt.close()
     latency = p.latency_ms / 1000
     chain = max(c.chain for c in conc)
-    wall = _mean([c.wall for c in conc])
+    wall = _median([c.wall for c in conc])
     in_calls = _mean([c.chain_call_s for c in conc])
     return {
         "compiles": p.compiles,
@@ -94,44 +105,64 @@ async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
         "chain_length": chain,
         "sequential_chain_length": max(c.chain for c in seq),
         "ratio": round(wall / (chain * latency), 4),
-        "sequential_ratio": round(_mean([c.wall for c in seq]) / (chain * latency), 4),
-        "wall_ms_mean": round(wall * 1000, 1),
-        "sequential_wall_ms_mean": round(_mean([c.wall for c in seq]) * 1000, 1),
+        "cold_ratio": round(cold.wall / (chain * latency), 4),
+        "sequential_ratio": round(_median([c.wall for c in seq]) / (chain * latency), 4),
+        "wall_ms_median": round(wall * 1000, 1),
+        "cold_wall_ms": round(cold.wall * 1000, 1),
+        "sequential_wall_ms_median": round(_median([c.wall for c in seq]) * 1000, 1),
         "chain_calls_beyond_latency_ms": round((in_calls - chain * latency) * 1000, 1),
         "off_chain_ms": round((wall - in_calls) * 1000, 1),
     }
 
 
 async def run(ctx: BenchContext) -> Figures:
-    p = QUICK if ctx.quick else FULL
-    by_backend = {backend: await run_backend(ctx, backend, p) for backend in ctx.backends}
-    for backend, f in by_backend.items():
-        show(
-            ctx,
-            f"[critical_path] {backend}: cold compiles of {CAN_DO_ID}, mean of {f['compiles']}, "
-            f"simulated latency {p.latency_ms:g} ms",
-            [
-                ("LLM calls per compile", f["calls_per_compile"], ""),
-                ("longest chain of dependent calls", f["chain_length"], "goal 3"),
-                ("compile wall / (chain × latency)", f["ratio"], "goal ≤ 1.1"),
-                ("same, every call awaited in turn", f["sequential_ratio"], "≈ 5/3"),
-                ("  its observed chain", f["sequential_chain_length"], ""),
-                (
-                    "mean compile wall (ms)",
-                    f"{f['wall_ms_mean']} vs {f['sequential_wall_ms_mean']}",
-                    "concurrent vs sequential",
-                ),
-                (
-                    "  chain's calls beyond the latency (ms)",
-                    f["chain_calls_beyond_latency_ms"],
-                    "server work + HTTP + SDK",
-                ),
-                (
-                    "  wall outside the chain's calls (ms)",
-                    f["off_chain_ms"],
-                    "the service's own time",
-                ),
-            ],
-        )
+    base = QUICK if ctx.quick else FULL
+    latencies = LATENCIES_QUICK if ctx.quick else LATENCIES_FULL
+    by_latency: dict[str, dict[str, Figures]] = {}
+    for latency in latencies:
+        p = Params(compiles=base.compiles, latency_ms=latency)
+        by_latency[f"{latency:g}"] = {
+            backend: await run_backend(ctx, backend, p) for backend in ctx.backends
+        }
+    for label, runs in by_latency.items():
+        for backend, f in runs.items():
+            _show(ctx, backend, f, float(label))
     primary = ctx.primary_backend
-    return {"backend": primary, **by_backend[primary], "by_backend": by_backend}
+    first = by_latency[f"{latencies[0]:g}"]
+    return {
+        "backend": primary,
+        **first[primary],
+        "by_backend": first,
+        "by_latency": by_latency,
+    }
+
+
+def _show(ctx: BenchContext, backend: str, f: Figures, latency_ms: float) -> None:
+    show(
+        ctx,
+        f"[critical_path] {backend}: compiles of {CAN_DO_ID} (plan generated each time), "
+        f"median of {f['compiles']} warm + the first (cold), latency {latency_ms:g} ms",
+        [
+            ("LLM calls per compile", f["calls_per_compile"], ""),
+            ("longest chain of dependent calls", f["chain_length"], "goal 3"),
+            ("warm compile wall / (3 × latency)", f["ratio"], "goal ≤ 1.15 at 100 ms"),
+            ("cold compile wall / (3 × latency)", f["cold_ratio"], "goal ≤ 1.3 at 100 ms"),
+            ("same, every call awaited in turn", f["sequential_ratio"], "≈ 5/3"),
+            ("  its observed chain", f["sequential_chain_length"], ""),
+            (
+                "median compile wall (ms)",
+                f"{f['wall_ms_median']} vs {f['sequential_wall_ms_median']}",
+                f"concurrent vs sequential; cold {f['cold_wall_ms']}",
+            ),
+            (
+                "  chain's calls beyond the latency (ms)",
+                f["chain_calls_beyond_latency_ms"],
+                "server work + HTTP + SDK",
+            ),
+            (
+                "  wall outside the chain's calls (ms)",
+                f["off_chain_ms"],
+                "the service's own time",
+            ),
+        ],
+    )

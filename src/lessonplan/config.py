@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     offline_fallback: bool = False
     cache_ttl_hours: float = Field(default=24.0, gt=0)
     cache_purge_grace_hours: float = Field(default=24.0 * 7, ge=0)
+    # Raw generation events older than this are deleted by `lessonplan events purge` (their
+    # hourly rollups, which `stats` reads, are kept); 0 keeps every event.
+    event_retention_days: float = Field(default=90.0, ge=0)
     quality_policy: QualityPolicy = "warn"
     prompt: PromptVariant = "compact"
     api_keys: str = ""  # admin keys (see lessonplan.access)

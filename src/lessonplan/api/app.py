@@ -28,6 +28,7 @@ from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError
 from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
+from lessonplan.service.warmup import warming
 
 API_PREFIX = "/api/v1"
 
@@ -50,9 +51,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await opened.close()
             raise
         app.state.runtime = opened
+        loading = warming()  # the first compile request is not a cold one
         try:
             yield
         finally:
+            if loading is not None:
+                await loading
             app.state.runtime = None
             await opened.close()
 

@@ -3,6 +3,9 @@
 The runtime lives on ``app.state`` (opened once per process by the lifespan, or injected by a
 test) rather than in the lifespan state, so it is reachable from every transport, including
 in-process test clients that do not forward lifespan state.
+
+Dependencies are ``async def`` even where they await nothing: FastAPI runs a plain ``def``
+dependency in the threadpool, a thread hop per request on the cache-hit path.
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ from lessonplan.service.runtime import Runtime
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     if runtime is None:
         raise ConfigurationError("the API runtime is not open (was the app lifespan run?)")
     return runtime
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -60,8 +63,10 @@ LearnerId = Annotated[
 ]
 
 
-def single_query_values(request: Request) -> None:
+async def single_query_values(request: Request) -> None:
     """A repeated query parameter is ambiguous (every parameter here is a single value): 422."""
+    if not request.scope.get("query_string"):
+        return
     names = [name for name, _ in request.query_params.multi_items()]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, model_validator
 
 from lessonplan.api.deps import ID_PATTERN
 from lessonplan.domain.diff import PlanDiff
@@ -25,7 +25,7 @@ from lessonplan.domain.models import (
     PlanSource,
     PrelessonKit,
 )
-from lessonplan.domain.textcheck import refuse_bad_text
+from lessonplan.domain.textcheck import validate_checked
 
 LearnerIdField = Field(default=None, min_length=1, max_length=200, pattern=ID_PATTERN)
 
@@ -36,10 +36,10 @@ class RequestBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _no_bad_text(cls, data: Any) -> Any:
-        return refuse_bad_text(data)
+    def _no_bad_text(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        return validate_checked(data, handler)  # once: the nested profile and kit skip it
 
 
 class InputsBody(RequestBody):

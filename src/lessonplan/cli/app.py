@@ -1,23 +1,23 @@
-"""The ``lessonplan`` command line: thin commands that parse, call the service and render."""
+"""The ``lessonplan`` command line: thin commands that parse, call the service and render.
+
+Imports of the service, the store, pydantic models and vendor SDKs live in the commands that use
+them, so that ``lessonplan --help`` starts like any small typer app.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from lessonplan.cli import render
 from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
-from lessonplan.domain.lesson import STAGES
-from lessonplan.domain.models import LEVELS, LearnerProfile, PrelessonKit
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
-from lessonplan.inputs import load_catalog_file, load_kit, load_profile, read_json_file
-from lessonplan.service.runtime import Runtime
-from lessonplan.service.versions import version_json
+
+if TYPE_CHECKING:
+    from lessonplan.domain.models import LearnerProfile, PrelessonKit
+    from lessonplan.service.runtime import Runtime
 
 app = typer.Typer(
     name="lessonplan",
@@ -31,10 +31,12 @@ catalog_app = typer.Typer(help="The Can-Do descriptor catalog.", no_args_is_help
 cache_app = typer.Typer(help="The plan cache.", no_args_is_help=True)
 lesson_app = typer.Typer(help="Stored lessons.", no_args_is_help=True)
 learner_app = typer.Typer(help="Stored learner profiles.", no_args_is_help=True)
+events_app = typer.Typer(help="The generation event log.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(cache_app, name="cache")
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(learner_app, name="learner")
+app.add_typer(events_app, name="events")
 
 ProfileOpt = Annotated[
     Path | None, typer.Option("--profile", help="Learner profile JSON file.", show_default=False)
@@ -69,6 +71,9 @@ RomajiOpt = Annotated[
 
 
 def _inputs(profile: Path | None, kit: Path | None) -> tuple[LearnerProfile | None, PrelessonKit]:
+    from lessonplan.domain.models import PrelessonKit
+    from lessonplan.inputs import load_kit, load_profile
+
     loaded_profile = load_profile(profile) if profile else None
     loaded_kit = load_kit(kit) if kit else PrelessonKit()
     return loaded_profile, loaded_kit
@@ -78,6 +83,8 @@ def _level(level: str | None) -> str | None:
     """``--level``: A1…C2 (any case), or bad input."""
     if level is None:
         return None
+    from lessonplan.domain.models import LEVELS
+
     if level.upper() not in LEVELS:
         fail(f"unknown level {level!r}: use A1…C2", 2)
     return level.upper()
@@ -169,6 +176,8 @@ def catalog_import(
     description_en and primary_topic_en). Empty cells are left unset; other columns are an
     error. An existing uid is updated.
     """
+    from lessonplan.inputs import load_catalog_file
+
     descriptors = _guard(lambda: load_catalog_file(file))
 
     async def body(rt: Runtime) -> None:
@@ -183,6 +192,8 @@ def learner_save(
     profile: Annotated[Path, typer.Argument(help="Profile JSON file.")], database_url: DbOpt = None
 ) -> None:
     """Store a learner's profile so `--learner ID` (and the API's learner_id) can use it."""
+    from lessonplan.inputs import load_profile
+
     loaded = _guard(lambda: load_profile(profile))
 
     async def body(rt: Runtime) -> None:
@@ -262,6 +273,9 @@ def compile(
     database_url: DbOpt = None,
 ) -> None:
     """Compile a lesson: plan, then content, comprehension, production and interaction."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from lessonplan.domain.lesson import STAGES
     from lessonplan.service.compile import compile_lesson, resolve_descriptor
 
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
@@ -413,6 +427,7 @@ def regenerate(
     database_url: DbOpt = None,
 ) -> None:
     """Regenerate one stage, reusing the lesson's plan (no plan call) unless --new-plan."""
+    from lessonplan.domain.lesson import STAGES
     from lessonplan.service.regenerate import regenerate_stage
 
     if stage not in STAGES:
@@ -474,7 +489,7 @@ def versions(
     database_url: DbOpt = None,
 ) -> None:
     """List the plan versions of a lineage (descriptor × profile × kit)."""
-    from lessonplan.service.versions import list_versions
+    from lessonplan.service.versions import list_versions, version_json
 
     async def action(rt: Runtime, lineage: Any, _inputs: Any) -> None:
         items = await list_versions(rt, lineage)
@@ -534,6 +549,7 @@ def rollback(
 ) -> None:
     """Make a new version that copies VERSION (history is never rewritten)."""
     from lessonplan.service.versions import rollback as do_rollback
+    from lessonplan.service.versions import version_json
 
     async def action(rt: Runtime, lineage: Any, _inputs: Any) -> None:
         new = await do_rollback(rt, lineage, version)
@@ -563,7 +579,8 @@ def edit(
     database_url: DbOpt = None,
 ) -> None:
     """Store an edited plan as a new version (validated; uid, level and ids set by the system)."""
-    from lessonplan.service.versions import manual_edit
+    from lessonplan.inputs import read_json_file
+    from lessonplan.service.versions import manual_edit, version_json
 
     data = plan_of(_guard(lambda: read_json_file(plan_file, "plan")))
 
@@ -611,6 +628,8 @@ def cache_purge(
 
     async def body(rt: Runtime) -> None:
         grace = grace_hours if grace_hours is not None else rt.settings.cache_purge_grace_hours
+        from datetime import timedelta
+
         count = await rt.store.cache_purge(now=rt.now(), grace=timedelta(hours=grace))
         typer.echo(f"purged {count} expired entries")
 
@@ -695,6 +714,34 @@ def stats(json_out: JsonOpt = False, database_url: DbOpt = None) -> None:
     run(body, database_url=database_url)
 
 
+@events_app.command("purge")
+def events_purge(
+    days: Annotated[
+        float | None,
+        typer.Option(
+            "--days", min=0, help="Keep this many days (LESSONPLAN_EVENT_RETENTION_DAYS)."
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
+    database_url: DbOpt = None,
+) -> None:
+    """Delete generation events older than the retention; stats keep counting them (rollups)."""
+
+    async def body(rt: Runtime) -> None:
+        from lessonplan.service.stats import purge_events
+
+        keep = rt.settings.event_retention_days if days is None else days
+        deleted = await purge_events(rt, keep_days=keep)
+        if json_out:
+            print_json({"deleted": deleted, "kept_days": keep})
+        elif keep <= 0:
+            typer.echo("retention is 0 (keep every event): nothing deleted")
+        else:
+            typer.echo(f"deleted {deleted} events older than {keep:g} days")
+
+    run(body, database_url=database_url)
+
+
 @app.command()
 def precompile(
     level: Annotated[str | None, typer.Option("--level")] = None,
@@ -707,6 +754,8 @@ def precompile(
     database_url: DbOpt = None,
 ) -> None:
     """Warm the plan cache for every descriptor (of a level)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from lessonplan.service.precompile import precompile as do_precompile
 
     level = _level(level)
@@ -784,6 +833,8 @@ def serve(
             markup=False,
             highlight=False,
         )
+    import asyncio
+
     try:
         asyncio.run(_check_providers(settings))
     except LessonplanError as exc:
@@ -802,6 +853,8 @@ def serve(
         # Each worker writes its metrics here; /metrics aggregates them across workers.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lessonplan-metrics-")
 
+    from lessonplan.api.server import HTTP_PROTOCOL
+
     uvicorn.run(
         "lessonplan.api.app:create_app",
         factory=True,
@@ -809,6 +862,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        http=HTTP_PROTOCOL,  # TCP_NODELAY on every worker's connections
     )
 
 
@@ -819,6 +873,7 @@ def check(
 ) -> None:
     """Check a lesson or plan JSON (ours or a teacher's): one line per issue, exit 1 on errors."""
     from lessonplan.domain.quality.document import DocumentError, check_document
+    from lessonplan.inputs import read_json_file
     from lessonplan.planners.offline import load_catalog
 
     data = _guard(lambda: read_json_file(file, "lesson or plan"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -10,16 +10,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lessonplan.domain.lesson import (
-    ComprehensionStage,
-    ContentStage,
-    InteractionStage,
-    Lesson,
-    ProductionStage,
-    TargetText,
-)
-from lessonplan.domain.models import CanDoDescriptor, DomainPlan, PlanProvenance
-from lessonplan.store.records import PlanVersion
+if TYPE_CHECKING:  # the CLI imports this module for `--help` too: no pydantic models then
+    from lessonplan.domain.lesson import (
+        ComprehensionStage,
+        ContentStage,
+        InteractionStage,
+        Lesson,
+        ProductionStage,
+        TargetText,
+    )
+    from lessonplan.domain.models import CanDoDescriptor, DomainPlan, PlanProvenance
+    from lessonplan.store.records import PlanVersion
 
 console = Console()
 err_console = Console(stderr=True)
@@ -223,6 +224,13 @@ def _interaction_panel(inter: InteractionStage, *, romaji: bool) -> Panel:
 
 
 def lesson_view(lesson: Lesson, *, romaji: bool = False) -> Group:
+    from lessonplan.domain.lesson import (
+        ComprehensionStage,
+        ContentStage,
+        InteractionStage,
+        ProductionStage,
+    )
+
     """The lesson as a teacher reads it; ``romaji`` shows romaji instead of furigana."""
     header = Text.from_markup(
         f"[bold]Lesson {lesson.lesson_id}[/bold] v{lesson.version} · {escape(lesson.can_do_id)} · "

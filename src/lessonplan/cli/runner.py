@@ -7,28 +7,30 @@ task, so the runtime is still closed: buffered events are written before the pro
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 from typer._click import exceptions as click_errors  # typer vendors click; no public alias
 from typer.core import TyperGroup
 
-from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError, LessonplanError
-from lessonplan.providers.lazy import resolve_all
-from lessonplan.service.runtime import Runtime
+
+if TYPE_CHECKING:  # imported where used: `lessonplan --help` loads none of them
+    from lessonplan.config import Settings
+    from lessonplan.service.runtime import Runtime
 
 T = TypeVar("T")
 
 
 def load_settings(**overrides: Any) -> Settings:
+    from pydantic import ValidationError
+
+    from lessonplan.config import Settings, get_settings
+
     try:
         base = get_settings()
     except ValidationError as exc:
@@ -93,6 +95,8 @@ class Terminated(Exception):
 
 async def cancel_on_sigterm(main: Coroutine[Any, Any, T]) -> T:
     """Run ``main``; SIGTERM cancels it (its ``finally`` blocks run) and raises Terminated."""
+    import asyncio
+
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     terminated = False
@@ -128,16 +132,25 @@ def run(
 ) -> T:
     """Open a runtime, run ``body`` and close it; map errors to exit codes.
 
-    Providers are built lazily: only a command that generates (``needs_llm``) builds them up
-    front, so a missing API key fails it at once, and never fails one that does not generate.
+    Providers are built lazily: a command that may generate (``needs_llm``) checks their
+    configuration up front, so a missing API key fails it at once (and never fails one that
+    does not generate), but builds them, importing the vendor SDK, only on the first LLM call:
+    a cache hit imports no SDK.
     """
+
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lessonplan.providers.lazy import check_all
+    from lessonplan.service.runtime import Runtime
 
     async def main() -> T:
         settings = load_settings(**overrides)
         rt = await Runtime.open(settings, llm=llm)
         try:
             if needs_llm:
-                resolve_all([rt.provider, *rt.fallbacks, rt.offline])
+                check_all([rt.provider, *rt.fallbacks, rt.offline])
             return await body(rt)
         finally:
             await rt.close()

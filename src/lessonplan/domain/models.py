@@ -11,10 +11,17 @@ import warnings
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from lessonplan.domain.issues import QualityIssue
-from lessonplan.domain.textcheck import refuse_bad_text
+from lessonplan.domain.textcheck import refuse_bad_text_once
 
 Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -29,9 +36,13 @@ KIT_MAX_PHRASES = 30
 KIT_MAX_TEXT = 200
 
 
+# Validation context of a plan read back from the store: its text was checked when written.
+STORED = "lessonplan_stored"
+
+
 def _clean_text(data: Any) -> Any:
     """Shared ``mode="before"`` check: no NUL, no lone surrogate, no absurd nesting."""
-    return refuse_bad_text(data)
+    return refuse_bad_text_once(data)
 
 
 # ``register`` is the SPEC's field name; it shadows ABCMeta.register on the class only, harmlessly.
@@ -295,7 +306,9 @@ class DomainPlan(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_bad_text(cls, data: Any) -> Any:
+    def _refuse_bad_text(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get(STORED):  # checked when it was stored
+            return data
         return _clean_text(data)
 
     def all_items(self) -> list[str]:

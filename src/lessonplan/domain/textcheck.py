@@ -9,10 +9,15 @@ names the first such problem with its JSON path, so validation refuses it with a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 MAX_JSON_DEPTH = 32
+# Set while a value that was checked whole is validated: the models nested in it skip the walk.
+_INSIDE_CHECKED: ContextVar[bool] = ContextVar("lessonplan_inside_checked", default=False)
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,45 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def _string_ok(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _all_clean(value: Any, max_depth: int) -> bool:
+    """The common case, fast: nothing wrong anywhere (no JSON paths built on the way)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not _string_ok(item):
+                return False
+        elif isinstance(item, dict):
+            if depth >= max_depth:
+                return False
+            for key, child in item.items():
+                if isinstance(key, str) and not _string_ok(key):
+                    return False
+                if not isinstance(child, int | float | bool | None):
+                    stack.append((child, depth + 1))
+        elif isinstance(item, list | tuple):
+            if depth >= max_depth:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+    return True
+
+
 def find_bad_text(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> BadText | None:
     """The first NUL, lone surrogate or too-deep nesting in ``value`` (dicts, lists, strings)."""
+    if _all_clean(value, max_depth):
+        return None
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack:
         item, path, depth = stack.pop()
@@ -74,3 +116,28 @@ def refuse_bad_text(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if bad is not None:
         raise ValueError(str(bad))
     return value
+
+
+@contextmanager
+def checked_whole() -> Iterator[None]:
+    """Inside: the value being validated was already walked by :func:`refuse_bad_text`."""
+    token = _INSIDE_CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _INSIDE_CHECKED.reset(token)
+
+
+def refuse_bad_text_once(value: Any) -> Any:
+    """:func:`refuse_bad_text`, skipped inside a value checked whole (a request body)."""
+    if _INSIDE_CHECKED.get():
+        return value
+    return refuse_bad_text(value)
+
+
+def validate_checked(value: Any, handler: Callable[[Any], Any]) -> Any:
+    """Walk ``value`` once, then let ``handler`` (pydantic's) validate it and what it nests
+    without walking the nested parts again (for ``model_validator(mode="wrap")``)."""
+    refuse_bad_text(value)
+    with checked_whole():
+        return handler(value)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import warnings
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lessonplan.domain.hashing import sha256_hex
 from lessonplan.providers.base import LLMRequest
 
-# bpe-openai 0.1.4 loads its tables with importlib.resources.open_binary, deprecated since 3.11;
-# the warning is the package's, not ours, and pytest turns warnings into errors.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
+if TYPE_CHECKING:
     import bpe_openai
-    from bpe_openai.errors import UnsupportedModelError
 
 DEFAULT_ENCODING = "o200k_base"
 # Names bpe-openai 0.1.4 cannot map (it raises for "gpt-4" and dated snapshots) by family.
@@ -33,8 +30,14 @@ TOKENS_REPLY_PRIMING = 3
 @lru_cache(maxsize=16)
 def _encoding(model: str) -> bpe_openai.Encoding:
     name = model.split(":", 1)[1] if ":" in model else model  # accept "openai:gpt-4o-mini"
+    # Imported on first count (its tables take a while), never for prompt_hash. bpe-openai 0.1.4
+    # loads its tables with importlib.resources.open_binary, deprecated since 3.11; the warning
+    # is the package's, not ours, and pytest turns warnings into errors.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        import bpe_openai
+        from bpe_openai.errors import UnsupportedModelError
+
         try:
             return bpe_openai.encoding_for_model(name)
         except (UnsupportedModelError, KeyError, ValueError, RuntimeError):

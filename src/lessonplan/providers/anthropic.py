@@ -29,6 +29,7 @@ from lessonplan.errors import (
 from lessonplan.providers._retry_after import parse_retry_after
 from lessonplan.providers._upstream import log_upstream, status_message
 from lessonplan.providers.base import Completion, LLMRequest, Usage
+from lessonplan.providers.credentials import anthropic_api_key
 
 if TYPE_CHECKING:
     import httpx2
@@ -80,9 +81,7 @@ class AnthropicProvider:
     ) -> None:
         if not model:
             raise ConfigurationError("anthropic: a model name is required (anthropic:MODEL)")
-        api_key = api_key or os.environ.get("ANTHROPIC_API_KEY") or None
-        if not api_key:
-            raise ConfigurationError("ANTHROPIC_API_KEY is not set (needed for anthropic:MODEL)")
+        api_key = anthropic_api_key(api_key)
         self._model = model
         self._client = anthropic.AsyncAnthropic(
             api_key=api_key,

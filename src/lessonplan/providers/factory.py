@@ -25,11 +25,16 @@ def make_provider(
     kind, sep, arg = spec.strip().partition(":")
     kind, arg = kind.strip().lower(), arg.strip()
     if lazy and kind in ("openai", "anthropic") and arg:
+        from lessonplan.providers.credentials import check_credentials
         from lessonplan.providers.lazy import LazyProvider
 
         resolved = settings
         return LazyProvider(
-            f"{kind}:{arg}", kind, arg, lambda: make_provider(spec, settings=resolved)
+            f"{kind}:{arg}",
+            kind,
+            arg,
+            lambda: make_provider(spec, settings=resolved),
+            check=lambda: check_credentials(kind),
         )
     if kind == "offline" and not sep:
         from lessonplan.providers.offline import OfflineProvider

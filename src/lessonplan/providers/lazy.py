@@ -13,11 +13,19 @@ from lessonplan.providers.base import Completion, LLMProvider, LLMRequest
 
 
 class LazyProvider:
-    def __init__(self, spec: str, provider: str, model: str, build: Callable[[], LLMProvider]):
+    def __init__(
+        self,
+        spec: str,
+        provider: str,
+        model: str,
+        build: Callable[[], LLMProvider],
+        check: Callable[[], None] | None = None,
+    ):
         self._spec = spec
         self._provider = provider
         self._model = model
         self._build = build
+        self._check = check
         self._built: LLMProvider | None = None
 
     @property
@@ -46,6 +54,14 @@ class LazyProvider:
             self._built = self._build()
         return self._built
 
+    def check(self) -> None:
+        """Raise the configuration error building would raise, without building (no SDK
+        import); builds when there is no separate check."""
+        if self._built is None and self._check is not None:
+            self._check()
+        else:
+            self.resolve()
+
     async def complete(self, request: LLMRequest) -> Completion:
         return await self.resolve().complete(request)
 
@@ -63,3 +79,11 @@ def resolve_all(providers: list[LLMProvider | None]) -> None:
     for provider in providers:
         if isinstance(provider, LazyProvider):
             provider.resolve()
+
+
+def check_all(providers: list[LLMProvider | None]) -> None:
+    """Check every lazy provider's configuration now (a missing API key fails at once) and
+    leave the building, and the SDK import, to the first call: a cache hit makes none."""
+    for provider in providers:
+        if isinstance(provider, LazyProvider):
+            provider.check()

@@ -29,10 +29,11 @@ from lessonplan.errors import (
 from lessonplan.providers._retry_after import parse_retry_after
 from lessonplan.providers._upstream import log_upstream, status_message
 from lessonplan.providers.base import Completion, LLMRequest, Usage
+from lessonplan.providers.credentials import PLACEHOLDER_KEY, is_official_openai, openai_api_key
 
 ResponseFormat = Literal["json_schema", "json_object"]
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
-_PLACEHOLDER_KEY = "not-needed"
+_PLACEHOLDER_KEY = PLACEHOLDER_KEY
 # Keywords the strict structured-output subset accepts; everything else is dropped.
 _STRICT_KEYWORDS = {
     "type",
@@ -123,9 +124,7 @@ def _schema_name(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:64] or "Answer"
 
 
-def _is_official(base_url: str | None) -> bool:
-    host = urlsplit(base_url).hostname if base_url else "api.openai.com"
-    return bool(host) and (host == "api.openai.com" or str(host).endswith(".openai.com"))
+_is_official = is_official_openai
 
 
 def _is_local(base_url: str) -> bool:
@@ -177,14 +176,7 @@ class OpenAIProvider:
         if not model:
             raise ConfigurationError("openai: a model name is required (openai:MODEL)")
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-        api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
-        if not api_key:
-            if _is_official(base_url):
-                raise ConfigurationError(
-                    "OPENAI_API_KEY is not set (needed for api.openai.com; set OPENAI_BASE_URL "
-                    "for a local OpenAI-compatible server)"
-                )
-            api_key = _PLACEHOLDER_KEY
+        api_key = openai_api_key(api_key, base_url)
         self._model = model
         self._base_url = base_url
         self._response_format: ResponseFormat = response_format

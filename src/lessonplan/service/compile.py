@@ -28,6 +28,7 @@ from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescri
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
+from lessonplan.service.warmup import warming
 
 ProgressCallback = Callable[[str, dict[str, Any]], Awaitable[None] | None]
 
@@ -66,7 +67,7 @@ async def _emit(on_progress: ProgressCallback | None, step: str, data: dict[str,
 
 
 async def resolve_descriptor(rt: Runtime, can_do_id: str) -> CanDoDescriptor:
-    descriptor = await rt.store.get_descriptor(uid=can_do_id)
+    descriptor = await rt.store.get_descriptor(uid=can_do_id, cached=True)  # verified on use
     if descriptor is None:
         raise UnknownDescriptorError(
             f"unknown Can-Do descriptor {can_do_id!r} (see `lessonplan catalog list`)"
@@ -140,9 +141,12 @@ async def _compile(
         on_progress, "inputs", {"can_do_id": descriptor.uid, "learner_id": learner.learner_id}
     )
 
-    plan_result = await get_plan(
-        rt, PlanInputs(descriptor, learner, lesson_kit, metalanguage), use_cache=use_cache
-    )
+    plan_inputs = PlanInputs(descriptor, learner, lesson_kit, metalanguage)
+    loading = warming()  # the text layer's data, while the plan call waits on the LLM
+    plan_result = await get_plan(rt, plan_inputs, use_cache=use_cache)
+    if loading is not None:
+        await loading
+    descriptor = plan_inputs.descriptor  # the catalog's current content, when it changed
     timings["plan"] = (time.perf_counter() - t0) * 1000
     await _emit(
         on_progress,

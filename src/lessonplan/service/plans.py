@@ -45,6 +45,7 @@ from lessonplan.prompts.repair import build_quality_repair_request
 from lessonplan.providers.base import LLMProvider, LLMRequest
 from lessonplan.service.fallback import Step, StepSkipped, after_error, run_fallbacks
 from lessonplan.service.runtime import Runtime
+from lessonplan.store.errors import DescriptorChanged
 from lessonplan.store.records import CacheEntry, GenerationEvent
 
 
@@ -140,7 +141,15 @@ async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -
             result = await _run_chain(rt, inputs, key)
             return await _finish(rt, key, result, started, outcome=result.source)
         # A generation of this key already running here: join it without touching the database.
-        hit = None if rt.plan_flights.inflight(key.key_hash) else await _cache_answer(rt, key)
+        hit = None
+        if not rt.plan_flights.inflight(key.key_hash):
+            try:
+                hit = await _cache_answer(rt, key, inputs.descriptor)
+            except DescriptorChanged:
+                # Another process changed the catalog: the key follows the descriptor as it is.
+                inputs.descriptor = await _current_descriptor(rt, inputs.descriptor.uid)
+                key = plan_key(rt, inputs, rt.provider)
+                hit = await _cache_answer(rt, key)
         if hit is not None:
             return await _finish(rt, key, hit, started, outcome="cache", saved=hit_cost(hit))
         result, joined = await rt.plan_flights.run(
@@ -203,9 +212,21 @@ async def _finish(
     return result
 
 
-async def _cache_answer(rt: Runtime, key: PlanKey) -> PlanResult | None:
+async def _current_descriptor(rt: Runtime, uid: str) -> CanDoDescriptor:
+    from lessonplan.errors import UnknownDescriptorError
+
+    descriptor = await rt.store.get_descriptor(uid=uid, cached=True)
+    if descriptor is None:
+        raise UnknownDescriptorError(f"unknown Can-Do descriptor {uid!r} (it left the catalog)")
+    return descriptor
+
+
+async def _cache_answer(
+    rt: Runtime, key: PlanKey, descriptor: CanDoDescriptor | None = None
+) -> PlanResult | None:
+    """The live entry of ``key``: one indexed read (which also verifies a held ``descriptor``)."""
     now = rt.now()
-    entry = await rt.store.cache_get(key_hash=key.key_hash, now=now)  # live entries only
+    entry = await rt.store.cache_get(key_hash=key.key_hash, now=now, descriptor=descriptor)
     if entry is None:
         return None
     rt.note_hit(key.key_hash)

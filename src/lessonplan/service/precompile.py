@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lessonplan.domain.lesson import CONTENT_READERS
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.errors import GenerationError, error_type
 from lessonplan.service.compile import compile_lesson
@@ -30,10 +31,18 @@ async def precompile(
     lessons: bool = False,
     on_done: Callable[[str, str], None] | None = None,
 ) -> PrecompileReport:
+    """Plans (or whole lessons) for every descriptor, ``concurrency`` at a time.
+
+    The process's LLM cap (``LESSONPLAN_LLM_CONCURRENCY``) is raised to what that needs: one
+    call per plan, or for lessons the widest round of a compile (the stages that read the content
+    run together), so ``--concurrency`` is not silently throttled by the default cap.
+    """
     descriptors = await rt.store.list_descriptors(level=level)
     learner = profile or LearnerProfile.anonymous()
     lesson_kit = kit or PrelessonKit()
-    limit = asyncio.Semaphore(max(1, concurrency))
+    concurrency = max(1, concurrency)
+    limit = asyncio.Semaphore(concurrency)
+    rt.ensure_llm_capacity(concurrency * (len(CONTENT_READERS) if lessons else 1))
     report = PrecompileReport(total=len(descriptors))
 
     async def one(uid: str) -> None:

@@ -43,9 +43,21 @@ class Runtime:
     plan_flights: SingleFlight[PlanResult] = field(default_factory=SingleFlight)
     owns_store: bool = True
     writer: WriteBehind = field(init=False)
+    llm_cap: int = 0  # what ``llm_limit`` admits; 0: taken from the semaphore at start
 
     def __post_init__(self) -> None:
         self.writer = WriteBehind(self.store)
+        if self.llm_cap <= 0:
+            self.llm_cap = self.llm_limit._value  # the semaphore's initial count
+
+    def ensure_llm_capacity(self, calls: int) -> None:
+        """Let at least ``calls`` LLM calls run at once in this process (never lowers the cap).
+
+        Calls already holding the old semaphore release it; new calls take the wider one.
+        """
+        if calls > self.llm_cap:
+            self.llm_limit = asyncio.Semaphore(calls)
+            self.llm_cap = calls
 
     @classmethod
     async def open(
@@ -90,6 +102,7 @@ class Runtime:
             prices=prices,
             clock=clock or utcnow,
             llm_limit=asyncio.Semaphore(settings.llm_concurrency),
+            llm_cap=settings.llm_concurrency,
             owns_store=owns_store,
         )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from lessonplan.service.runtime import Runtime
@@ -161,3 +161,14 @@ async def compute_stats(rt: Runtime, *, since: datetime | None = None) -> dict[s
     cache = await rt.store.cache_stats(now=rt.now())
     summary["cache"] = asdict(cache)
     return summary
+
+
+async def purge_events(rt: Runtime, *, keep_days: float | None = None) -> int:
+    """Delete events older than ``keep_days`` (default ``LESSONPLAN_EVENT_RETENTION_DAYS``;
+    0 keeps everything). Buffered events are written first. Stats are unchanged: they read the
+    hourly rollups, which are kept. Returns how many events were deleted."""
+    keep = rt.settings.event_retention_days if keep_days is None else keep_days
+    if keep <= 0:
+        return 0
+    await rt.flush()
+    return await rt.store.purge_events(before=rt.now() - timedelta(days=keep))

@@ -1,19 +1,28 @@
 """Engines for the two supported backends, and migration to the newest schema.
 
-PostgreSQL gets a pool sized for about fifty concurrent tasks. SQLite gets WAL (readers never
-block the writer), a busy timeout, foreign keys, and transactions that SQLAlchemy begins itself so
-that a write transaction can start with ``BEGIN IMMEDIATE``: it takes the write lock up front
-instead of failing with "database is locked" when it upgrades from reading to writing.
+PostgreSQL gets a pool sized for about fifty concurrent tasks and no pre-ping: a ping costs
+three round trips with asyncpg (BEGIN, ``;``, ROLLBACK) on every checkout, so the store retries
+a read once on a connection found dead instead, and the pool recycles connections after
+``pool_recycle`` seconds. SQLite gets WAL (readers never block the writer), a busy timeout,
+foreign keys, and transactions that SQLAlchemy begins itself so that a write transaction can
+start with ``BEGIN IMMEDIATE``: it takes the write lock up front instead of failing with
+"database is locked" when it upgrades from reading to writing; a single read runs without any
+BEGIN (:func:`reader`).
+
+Migrating is cheap when there is nothing to do: :func:`ensure_migrated` compares the stored
+Alembic revision with the newest one shipped (read from the migration files' ``revision`` lines,
+without importing Alembic) and runs Alembic only when the database is behind.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -22,10 +31,14 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from lessonplan.errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # Connection execution option read by the SQLite ``begin`` hook: "IMMEDIATE" for writers.
 SQLITE_BEGIN_OPTION = "lessonplan_sqlite_begin"
+SQLITE_NO_BEGIN = "NONE"  # a single read: the statement runs in autocommit, no BEGIN/COMMIT
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Held while migrating PostgreSQL so that processes starting together migrate one at a time.
 PG_MIGRATION_LOCK_ID = 0x6C_65_73_73_6F_6E_70_6C  # "lessonpl"
@@ -65,7 +78,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             "pool_size": 5,
             "max_overflow": 15,
             "pool_timeout": 60,
-            "pool_pre_ping": True,
+            "pool_pre_ping": False,
             "pool_recycle": 1800,
         }
         options.update(kwargs)
@@ -101,12 +114,24 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode != SQLITE_NO_BEGIN:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def sqlite_writer(engine: AsyncEngine) -> AsyncEngine:
     """A view of a SQLite engine (same pool) whose transactions start with BEGIN IMMEDIATE."""
     return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def reader(engine: AsyncEngine) -> AsyncEngine:
+    """A view of ``engine`` (same pool) for single reads: no transaction around the statement.
+
+    PostgreSQL: AUTOCOMMIT (asyncpg then sends no BEGIN/ROLLBACK; switching is an attribute
+    flip, not a round trip). SQLite: no ``BEGIN`` is emitted (the driver is in autocommit).
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{SQLITE_BEGIN_OPTION: SQLITE_NO_BEGIN})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -116,6 +141,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration built in code: no alembic.ini is needed at runtime."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("path_separator", "os")
@@ -135,8 +162,60 @@ async def upgrade_engine(engine: AsyncEngine) -> None:
 
 
 def _run_upgrade(connection: Connection, cfg: Config) -> None:
+    from alembic import command
+
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+
+
+async def ensure_migrated(engine: AsyncEngine) -> bool:
+    """Migrate only when the database is behind the newest shipped revision (one read when it
+    is up to date, and Alembic is not imported). True when it ran the migrations."""
+    if await stored_revision(engine) == shipped_head():
+        return False
+    await upgrade_engine(engine)
+    return True
+
+
+async def stored_revision(engine: AsyncEngine) -> str | None:
+    """``alembic_version.version_num`` read with one statement; None for a blank database."""
+    async with reader(engine).connect() as conn:
+        try:
+            result = await conn.exec_driver_sql("SELECT version_num FROM alembic_version")
+        except sa_exc.DBAPIError as exc:
+            if _missing_table(exc):
+                return None
+            raise
+        rows = result.all()
+    return str(rows[0][0]) if len(rows) == 1 else None  # none or several heads: let Alembic see
+
+
+def _missing_table(exc: sa_exc.DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "alembic_version" in text and ("no such table" in text or "does not exist" in text)
+
+
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(?:None|[\"']([^\"']+)[\"'])", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def shipped_head() -> str | None:
+    """The newest shipped revision, from the migration files' ``revision`` and
+    ``down_revision`` lines (the one no other revision names as its parent). None when the files
+    cannot be read that way (then :func:`ensure_migrated` always asks Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 async def upgrade_to_head(url: str) -> None:

@@ -42,3 +42,12 @@ def translate_errors() -> Iterator[None]:
         if not is_unavailable(exc):
             raise
         raise StoreUnavailableError(f"database unavailable ({_reason(exc)})") from exc
+
+
+class DescriptorChanged(Exception):
+    """The catalog no longer holds the descriptor content a plan key was computed from (another
+    process imported it, or removed it): the caller re-reads the descriptor and the key."""
+
+    def __init__(self, uid: str) -> None:
+        super().__init__(f"descriptor {uid!r} changed in the catalog")
+        self.uid = uid

@@ -13,29 +13,42 @@ Rules that keep concurrent compiles correct (the earlier system broke each of th
 * database unavailability surfaces as :class:`~lessonplan.errors.StoreUnavailableError`.
 
 The other methods of :class:`Store` are one-transaction shortcuts over the repositories, kept for
-callers that need a single read or write.
+callers that need a single read or write. A single read is one statement and nothing else: no
+pre-ping, no BEGIN/ROLLBACK around it (:func:`~lessonplan.store.engine.reader`); a read that
+meets a dead pooled connection is retried once on a fresh one.
+
+Descriptors asked for with ``cached=True`` (the plan path) are held in process: an import
+through this store drops them, and :meth:`Store.cache_get` given such a descriptor checks in
+its own statement that the catalog still holds that content, so an import by another process
+is seen on the next request (:class:`DescriptorChanged`) without another round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lessonplan.domain.hashing import Lineage, PlanKey
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
-from lessonplan.store.engine import backend_of, create_engine, sqlite_writer, upgrade_engine
-from lessonplan.store.errors import translate_errors
+from lessonplan.store.engine import (
+    backend_of,
+    create_engine,
+    ensure_migrated,
+    reader,
+    sqlite_writer,
+)
+from lessonplan.store.errors import DescriptorChanged, translate_errors
 from lessonplan.store.locks import no_lock, pg_advisory_lock
 from lessonplan.store.records import (
     CacheEntry,
@@ -51,7 +64,9 @@ from lessonplan.store.rollups import Rollup
 from lessonplan.store.sql import utcnow
 from lessonplan.store.unit_of_work import Transaction
 
-__all__ = ["Store", "Transaction", "new_lesson_id"]
+__all__ = ["DescriptorChanged", "Store", "Transaction", "new_lesson_id"]
+
+T = TypeVar("T")
 
 # Connections the advisory-lock pool may hold: one per plan key being generated at once.
 DEFAULT_LOCK_POOL_MAX = 20
@@ -68,6 +83,9 @@ class Store:
         self.dialect: str = engine.dialect.name
         is_sqlite = self.dialect == "sqlite"
         self._writer = sqlite_writer(engine) if is_sqlite else engine
+        self._reader = reader(engine)
+        # uid -> (descriptor, its catalog content hash): the plan path's descriptors.
+        self._descriptors: dict[str, tuple[CanDoDescriptor, str]] = {}
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite else None
         self._lock_engine: AsyncEngine | None = None
         self._lock_pool_max = max(1, lock_pool_max)
@@ -96,7 +114,7 @@ class Store:
         try:
             if migrate:
                 with translate_errors():
-                    await upgrade_engine(engine)
+                    await ensure_migrated(engine)
         except BaseException:
             await engine.dispose()
             raise
@@ -141,8 +159,25 @@ class Store:
                 async with self._write_lock, self._writer.begin() as conn:
                     yield Transaction.on(conn, dialect=self.dialect)
 
+    async def read(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run one read (``fn`` gets the repositories) outside any transaction: one statement
+        costs one round trip. A connection found dead (the server restarted, the backend was
+        terminated) is dropped with its pool's stale peers and the read runs once more."""
+        with translate_errors():
+            try:
+                return await self._read_once(fn)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+            return await self._read_once(fn)
+
     def _read(self) -> AbstractAsyncContextManager[Transaction]:
+        """A read-only transaction: reads of several statements that must see one snapshot."""
         return self.transaction(readonly=True)
+
+    async def _read_once(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
+        async with self._reader.connect() as conn:
+            return await fn(Transaction.on(conn, dialect=self.dialect))
 
     # --- descriptors ---------------------------------------------------------------------------
 
@@ -150,20 +185,37 @@ class Store:
         """Insert or replace descriptors, all in one transaction. Returns how many distinct uids."""
         if not descriptors:
             return 0
-        async with self.transaction() as tx:
-            return await tx.catalog.upsert(descriptors=descriptors, now=utcnow())
+        try:
+            async with self.transaction() as tx:
+                return await tx.catalog.upsert(descriptors=descriptors, now=utcnow())
+        finally:
+            for descriptor in descriptors:
+                self._descriptors.pop(descriptor.uid, None)
 
-    async def get_descriptor(self, *, uid: str) -> CanDoDescriptor | None:
-        async with self._read() as tx:
-            return await tx.catalog.get(uid=uid)
+    async def get_descriptor(self, *, uid: str, cached: bool = False) -> CanDoDescriptor | None:
+        """The descriptor ``uid``. ``cached``: the copy held in process when there is one (pass
+        it to :meth:`cache_get`, which verifies it against the catalog in the same statement)."""
+        if cached:
+            held = self._descriptors.get(uid)
+            if held is not None:
+                return held[0]
+        found = await self.read(lambda tx: tx.catalog.get_with_hash(uid=uid))
+        if found is None:
+            self._descriptors.pop(uid, None)
+            return None
+        if cached:
+            self._descriptors[uid] = found
+        return found[0]
+
+    def forget_descriptor(self, uid: str) -> None:
+        """Drop the in-process copy of ``uid`` (the next ``cached`` read fetches it)."""
+        self._descriptors.pop(uid, None)
 
     async def list_descriptors(self, *, level: str | None = None) -> list[CanDoDescriptor]:
-        async with self._read() as tx:
-            return await tx.catalog.all(level=level)
+        return await self.read(lambda tx: tx.catalog.all(level=level))
 
     async def count_descriptors(self) -> int:
-        async with self._read() as tx:
-            return await tx.catalog.count()
+        return await self.read(lambda tx: tx.catalog.count())
 
     # --- learners ------------------------------------------------------------------------------
 
@@ -172,16 +224,39 @@ class Store:
             await tx.learners.save(profile=profile, now=now)
 
     async def get_profile(self, *, learner_id: str) -> LearnerProfile | None:
-        async with self._read() as tx:
-            return await tx.learners.get(learner_id=learner_id)
+        return await self.read(lambda tx: tx.learners.get(learner_id=learner_id))
 
     # --- plan cache ----------------------------------------------------------------------------
 
     async def cache_get(
-        self, *, key_hash: str, now: datetime, include_expired: bool = False
+        self,
+        *,
+        key_hash: str,
+        now: datetime,
+        include_expired: bool = False,
+        descriptor: CanDoDescriptor | None = None,
     ) -> CacheEntry | None:
-        async with self._read() as tx:
-            return await tx.cache.get(key_hash=key_hash, now=now, include_expired=include_expired)
+        """The entry for ``key_hash`` (live ones only unless ``include_expired``): one statement.
+
+        ``descriptor``, when it is the copy this store holds (``get_descriptor(cached=True)``),
+        is verified in the same statement: when the catalog no longer holds that content the
+        copy is dropped and :class:`DescriptorChanged` raised (the key was computed from it).
+        """
+        held = None if descriptor is None else self._descriptors.get(descriptor.uid)
+        if held is None or held[0] is not descriptor:
+            return await self.read(
+                lambda tx: tx.cache.get(key_hash=key_hash, now=now, include_expired=include_expired)
+            )
+        uid, content_hash = descriptor.uid, held[1]
+        current, entry = await self.read(
+            lambda tx: tx.cache.get_checked(
+                key_hash=key_hash, now=now, uid=uid, include_expired=include_expired
+            )
+        )
+        if current != content_hash:
+            self._descriptors.pop(uid, None)
+            raise DescriptorChanged(uid)
+        return entry
 
     async def cache_hit(self, *, key_hash: str, now: datetime, count: int = 1) -> None:
         await self.cache_hits(hits={key_hash: (count, now)})
@@ -223,7 +298,7 @@ class Store:
             return await tx.cache.invalidate(can_do_id=can_do_id)
 
     async def cache_stats(self, *, now: datetime) -> CacheStats:
-        async with self._read() as tx:
+        async with self.transaction(readonly=True) as tx:  # two statements, one snapshot
             return await tx.cache.stats(now=now)
 
     # --- plan versions (append-only) -----------------------------------------------------------
@@ -319,10 +394,8 @@ class Store:
         profile_hash: str | None = None,
         kit_hash: str | None = None,
     ) -> list[PlanVersion]:
-        async with self._read() as tx:
-            return await tx.versions.history(
-                lineage=_lineage(lineage, can_do_id, profile_hash, kit_hash)
-            )
+        which = _lineage(lineage, can_do_id, profile_hash, kit_hash)
+        return await self.read(lambda tx: tx.versions.history(lineage=which))
 
     async def get_plan_version(
         self,
@@ -333,10 +406,8 @@ class Store:
         profile_hash: str | None = None,
         kit_hash: str | None = None,
     ) -> PlanVersion | None:
-        async with self._read() as tx:
-            return await tx.versions.get(
-                lineage=_lineage(lineage, can_do_id, profile_hash, kit_hash), version=version
-            )
+        which = _lineage(lineage, can_do_id, profile_hash, kit_hash)
+        return await self.read(lambda tx: tx.versions.get(lineage=which, version=version))
 
     async def get_active_plan(
         self,
@@ -346,10 +417,8 @@ class Store:
         profile_hash: str | None = None,
         kit_hash: str | None = None,
     ) -> PlanVersion | None:
-        async with self._read() as tx:
-            return await tx.versions.active(
-                lineage=_lineage(lineage, can_do_id, profile_hash, kit_hash)
-            )
+        which = _lineage(lineage, can_do_id, profile_hash, kit_hash)
+        return await self.read(lambda tx: tx.versions.active(lineage=which))
 
     async def list_lineages(self, *, can_do_id: str | None = None) -> list[LineageRecord]:
         async with self._read() as tx:
@@ -429,6 +498,11 @@ class Store:
             return
         async with self.transaction() as tx:
             await tx.events.add(events=events)
+
+    async def purge_events(self, *, before: datetime) -> int:
+        """Delete events recorded before ``before`` (their hourly rollups are kept)."""
+        async with self.transaction() as tx:
+            return await tx.events.purge(before=before)
 
     async def list_events(
         self, *, since: datetime | None = None, operation: str | None = None

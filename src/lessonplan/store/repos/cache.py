@@ -5,18 +5,31 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, delete, func, select, update
+from sqlalchemy import Row, and_, bindparam, case, delete, func, select, update
 
 from lessonplan.domain.hashing import Lineage, PlanKey
-from lessonplan.domain.models import DomainPlan
+from lessonplan.domain.models import STORED, DomainPlan
 from lessonplan.store import sql
 from lessonplan.store.records import CacheEntry, CacheStats
 from lessonplan.store.repos.base import Repository
 
 _t = sql.cache
+_STORED = {STORED: True}  # the plan's text was checked when it was stored
 # The hot path's statements, built once: SQLAlchemy then reuses their compiled form.
 _BY_KEY = select(_t).where(_t.c.key_hash == bindparam("key_hash"))
 _LIVE_BY_KEY = _BY_KEY.where(_t.c.expires_at > bindparam("now"))
+# A hit that also verifies the caller's descriptor: the catalog row (by uid), the entry joined.
+_d = sql.descriptors
+_CHECKED_ANY = select(_d.c.content_hash.label("catalog_content_hash"), _t).select_from(
+    _d.outerjoin(_t, _t.c.key_hash == bindparam("key_hash"))
+)
+_CHECKED_LIVE = select(_d.c.content_hash.label("catalog_content_hash"), _t).select_from(
+    _d.outerjoin(
+        _t, and_(_t.c.key_hash == bindparam("key_hash"), _t.c.expires_at > bindparam("now"))
+    )
+)
+_CHECKED_ANY = _CHECKED_ANY.where(_d.c.uid == bindparam("uid"))
+_CHECKED_LIVE = _CHECKED_LIVE.where(_d.c.uid == bindparam("uid"))
 _REPLACED = ("plan_json", "source", "plan_version", "created_at", "expires_at", "cost_usd")
 
 
@@ -32,6 +45,21 @@ class CacheRepository(Repository):
             query, params = _LIVE_BY_KEY, {"key_hash": key_hash, "now": now}
         row = (await self.conn.execute(query, params)).one_or_none()
         return None if row is None else _entry(row, now)
+
+    async def get_checked(
+        self, *, key_hash: str, now: datetime, uid: str, include_expired: bool = False
+    ) -> tuple[str | None, CacheEntry | None]:
+        """(the catalog's content hash of ``uid`` or None when it is gone, the entry) in one
+        statement: the descriptor row by its primary key, the entry joined by its unique key."""
+        params: dict[str, Any] = {"key_hash": key_hash, "uid": uid}
+        query = _CHECKED_ANY
+        if not include_expired:
+            query, params["now"] = _CHECKED_LIVE, now
+        row = (await self.conn.execute(query, params)).one_or_none()
+        if row is None:
+            return None, None
+        entry = None if row.key_hash is None else _entry(row, now)
+        return row.catalog_content_hash, entry
 
     async def add_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
         """Add hit counts ``{key_hash: (count, last_used_at)}``, each one atomic UPDATE."""
@@ -135,7 +163,7 @@ def _entry(row: Row[Any], now: datetime) -> CacheEntry:
         kit_hash=row.kit_hash,
         model=row.model,
         prompt_version=row.prompt_version,
-        plan=DomainPlan.model_validate(row.plan_json),
+        plan=DomainPlan.model_validate(row.plan_json, context=_STORED),
         source=row.source,
         plan_version=row.plan_version,
         created_at=row.created_at,

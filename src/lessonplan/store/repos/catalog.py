@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from lessonplan.domain.hashing import fingerprint
 from lessonplan.domain.models import CanDoDescriptor
@@ -13,6 +13,7 @@ from lessonplan.store import sql
 from lessonplan.store.repos.base import Repository
 
 _t = sql.descriptors
+_WITH_HASH = select(_t.c.data, _t.c.content_hash).where(_t.c.uid == bindparam("uid"))
 
 
 class CatalogRepository(Repository):
@@ -48,6 +49,11 @@ class CatalogRepository(Repository):
             await self.conn.execute(select(_t.c.data).where(_t.c.uid == uid))
         ).scalar_one_or_none()
         return None if data is None else CanDoDescriptor.model_validate(data)
+
+    async def get_with_hash(self, *, uid: str) -> tuple[CanDoDescriptor, str] | None:
+        """The descriptor and its content hash (what the plan path holds and later verifies)."""
+        row = (await self.conn.execute(_WITH_HASH, {"uid": uid})).one_or_none()
+        return None if row is None else (CanDoDescriptor.model_validate(row.data), row.content_hash)
 
     async def all(self, *, level: str | None = None) -> list[CanDoDescriptor]:
         query = select(_t.c.data).order_by(_t.c.level, _t.c.uid)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy import ColumnElement, Table, and_, delete, func, select
 
 from lessonplan.store import sql
 from lessonplan.store.records import GenerationEvent
@@ -89,6 +89,12 @@ class EventRepository(Repository):
             set_={name: table.c[name] + stmt.excluded[name] for name in sums},
         )
         await self.conn.execute(stmt, rows)
+
+    async def purge(self, *, before: datetime) -> int:
+        """Delete the events recorded before ``before`` (by the ``at`` index). Their rollups
+        stay: ``stats`` over any period still counts them. Returns how many were deleted."""
+        result = await self.conn.execute(delete(_events).where(_events.c.at < before))
+        return int(result.rowcount)
 
     async def in_range(
         self,
