@@ -1,6 +1,7 @@
 """What keeps the suite hermetic: a clean environment and no real network.
 
-``clean_environ`` drops every ``LESSONPLAN_*``, ``OPENAI_*`` and ``ANTHROPIC_*`` variable but the
+``clean_environ`` drops every ``LESSONPLAN_*``, ``OPENAI_*`` and ``ANTHROPIC_*`` variable (and a
+``PROMETHEUS_MULTIPROC_DIR`` left by an in-process ``serve --workers N``) but the
 test-infrastructure ones (``LESSONPLAN_TEST_*``): a developer's shell (a quality policy, an API
 key, a fallback chain) must not change what a test sees or let it call a real API.
 
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-CLEARED_PREFIXES = ("LESSONPLAN_", "OPENAI_", "ANTHROPIC_")
+CLEARED_PREFIXES = ("LESSONPLAN_", "OPENAI_", "ANTHROPIC_", "PROMETHEUS_MULTIPROC_DIR")
 KEPT_PREFIXES = ("LESSONPLAN_TEST_",)
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
