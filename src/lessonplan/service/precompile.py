@@ -6,11 +6,25 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.catalog.search import CatalogQuery
+from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PrelessonKit
 from lessonplan.errors import GenerationError, error_type
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
+
+
+async def selected_descriptors(
+    rt: Runtime, *, level: str | None = None, select: CatalogQuery | None = None
+) -> list[CanDoDescriptor]:
+    """The descriptors a run covers: every one (of a level), or those ``select`` matches (the
+    filters of ``catalog list``: source, level, topic, skill, query), searched in SQL."""
+    if select is None:
+        return await rt.store.list_descriptors(level=level)
+    if level is not None:
+        select = CatalogQuery(**{**select.__dict__, "level": level})
+    items, _ = await rt.store.search_descriptors(query=select)
+    return items
 
 
 @dataclass
@@ -24,13 +38,14 @@ async def precompile(
     rt: Runtime,
     *,
     level: str | None = None,
+    select: CatalogQuery | None = None,
     profile: LearnerProfile | None = None,
     kit: PrelessonKit | None = None,
     concurrency: int = 4,
     lessons: bool = False,
     on_done: Callable[[str, str], None] | None = None,
 ) -> PrecompileReport:
-    descriptors = await rt.store.list_descriptors(level=level)
+    descriptors = await selected_descriptors(rt, level=level, select=select)
     learner = profile or LearnerProfile.anonymous()
     lesson_kit = kit or PrelessonKit()
     limit = asyncio.Semaphore(max(1, concurrency))

@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.hashing import Lineage, PlanKey
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
@@ -159,6 +160,13 @@ class Store:
     async def list_descriptors(self, *, level: str | None = None) -> list[CanDoDescriptor]:
         async with self._read() as tx:
             return await tx.catalog.all(level=level)
+
+    async def search_descriptors(
+        self, *, query: CatalogQuery
+    ) -> tuple[list[CanDoDescriptor], int]:
+        """A page of the catalog matching ``query``, and the number of matches in all."""
+        async with self._read() as tx:
+            return await tx.catalog.search(query=query)
 
     async def count_descriptors(self) -> int:
         async with self._read() as tx:
