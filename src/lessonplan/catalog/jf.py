@@ -163,7 +163,7 @@ def _read_row(
     try:
         return CanDoDescriptor(
             uid=f"{source}:{int(number)}",
-            level=level_of(at(LEVEL)),  # type: ignore[arg-type]
+            level=level_of(at(LEVEL)),
             primary_topic_ja=topic.ja if topic else topic_cell,
             primary_topic_en=topic.en if topic else "",
             skill_domain=at(ACTIVITY),

@@ -121,7 +121,9 @@ TopicOpt = Annotated[
 ]
 SkillOpt = Annotated[
     str | None,
-    typer.Option("--skill", help="Skill domain: 受容/reception, 産出/production, やりとり/interaction."),
+    typer.Option(
+        "--skill", help="Skill domain: 受容/reception, 産出/production, やりとり/interaction."
+    ),
 ]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Source: JF, JFまるごと, …")]
 
@@ -833,9 +835,7 @@ def precompile(
     level = _level(level)
     select = None
     if any(v is not None for v in (source, topic, skill, query)):
-        select = _catalog_query(
-            query=query, level=level, topic=topic, skill=skill, source=source
-        )
+        select = _catalog_query(query=query, level=level, topic=topic, skill=skill, source=source)
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:

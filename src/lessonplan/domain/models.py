@@ -116,7 +116,8 @@ class CanDoDescriptor(BaseModel):
 
     @property
     def display_title(self) -> str:
-        return self.title_en or self.description_en[:60] or self.title_ja or self.description_ja[:40]
+        english = self.title_en or self.description_en[:60]
+        return english or self.title_ja or self.description_ja[:40]
 
     @property
     def is_japanese(self) -> bool:

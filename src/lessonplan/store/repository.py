@@ -161,9 +161,7 @@ class Store:
         async with self._read() as tx:
             return await tx.catalog.all(level=level)
 
-    async def search_descriptors(
-        self, *, query: CatalogQuery
-    ) -> tuple[list[CanDoDescriptor], int]:
+    async def search_descriptors(self, *, query: CatalogQuery) -> tuple[list[CanDoDescriptor], int]:
         """A page of the catalog matching ``query``, and the number of matches in all."""
         async with self._read() as tx:
             return await tx.catalog.search(query=query)

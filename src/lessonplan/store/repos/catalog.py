@@ -76,9 +76,7 @@ class CatalogRepository(Repository):
         conditions = _conditions(query)
         total = int(
             (
-                await self.conn.execute(
-                    select(func.count()).select_from(_t).where(*conditions)
-                )
+                await self.conn.execute(select(func.count()).select_from(_t).where(*conditions))
             ).scalar_one()
         )
         page = select(_t.c.data).where(*conditions).order_by(_t.c.level, _t.c.uid)

@@ -29,9 +29,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("topic_key_ja", sa.Text(), server_default="", nullable=False))
         batch.add_column(sa.Column("topic_key_en", sa.Text(), server_default="", nullable=False))
         batch.add_column(sa.Column("skill", sa.String(64), server_default="", nullable=False))
-        batch.add_column(
-            sa.Column("source_key", sa.String(200), server_default="", nullable=False)
-        )
+        batch.add_column(sa.Column("source_key", sa.String(200), server_default="", nullable=False))
         batch.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
         batch.create_index("ix_descriptors_skill", ["skill"])
         batch.create_index("ix_descriptors_source_key", ["source_key"])
