@@ -6,8 +6,6 @@ A missing file, a file that is not JSON, or a value that does not validate becom
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,11 +21,13 @@ M = TypeVar("M", bound=BaseModel)
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     parts = []
     for err in exc.errors()[:limit]:
-        where = ".".join(str(p) for p in err["loc"]) or "(root)"
+        where = ".".join(str(p) for p in err["loc"])
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown field"
-        parts.append(f"{where}: {message}")
+        if err["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
     more = len(exc.errors()) - limit
     if more > 0:
         parts.append(f"and {more} more")
@@ -69,69 +69,29 @@ def load_kit(path: str | Path) -> PrelessonKit:
     return parse_model(PrelessonKit, read_json_file(path, "kit"), f"kit {path}")
 
 
-_CSV_ALIASES = {"description": "description_en", "topic": "primary_topic_en"}
-
-
 def parse_catalog(text: str, *, fmt: str, name: str = "catalog") -> list[CanDoDescriptor]:
     """Validate every row; raise one error naming each bad row (all-or-nothing import)."""
-    rows: list[Any]
-    if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadInputError(
-                f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from exc
-        if isinstance(data, dict) and isinstance(data.get("descriptors"), list):
-            data = data["descriptors"]
-        if not isinstance(data, list):
-            raise BadInputError(f"{name} must be a JSON list of descriptors")
-        rows = data
-        label = "item"
-    elif fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames:
-            raise BadInputError(f"{name} is empty: a CSV needs a header row")
-        rows = [
-            {_CSV_ALIASES.get(k, k): v for k, v in row.items() if k and v not in (None, "")}
-            for row in reader
-        ]
-        label = "row"
-    else:
+    from lessonplan.catalog import read_catalog
+
+    if fmt not in ("json", "csv", "jf"):
         raise BadInputError(f"unsupported catalog format {fmt!r}: use .json or .csv")
-    if not rows:
-        raise BadInputError(f"{name} holds no descriptors")
-    good: list[CanDoDescriptor] = []
-    bad: list[str] = []
-    seen: set[str] = set()
-    for index, row in enumerate(rows, start=1):
-        number = index + 1 if fmt == "csv" else index  # CSV rows count the header line
-        if not isinstance(row, dict):
-            bad.append(f"{label} {number}: not an object")
-            continue
-        try:
-            descriptor = CanDoDescriptor.model_validate(row)
-        except ValidationError as exc:
-            bad.append(f"{label} {number}: {describe_validation_error(exc, limit=2)}")
-            continue
-        if descriptor.uid in seen:
-            bad.append(f"{label} {number}: duplicate uid {descriptor.uid!r}")
-            continue
-        seen.add(descriptor.uid)
-        good.append(descriptor)
-    if bad:
-        shown = " | ".join(bad[:5]) + (f" | and {len(bad) - 5} more" if len(bad) > 5 else "")
-        raise BadInputError(f"{name}: {len(bad)} bad {label}(s), nothing imported: {shown}")
-    return good
+    report = read_catalog(text, fmt=fmt, name=name)
+    if report.problems:
+        label = report.problems[0].label
+        raise BadInputError(
+            f"{name}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}"
+        )
+    return report.descriptors
 
 
-def load_catalog_file(path: str | Path) -> list[CanDoDescriptor]:
-    p = Path(path)
-    if not p.is_file():
-        raise BadInputError(f"catalog file not found: {p}")
-    suffix = p.suffix.lower().lstrip(".")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"cannot read catalog file {p}: {exc}") from exc
-    return parse_catalog(text, fmt=suffix, name=str(p))
+def load_catalog_file(path: str | Path, *, fmt: str | None = None) -> list[CanDoDescriptor]:
+    """A catalog file, all or nothing (see :func:`lessonplan.catalog.read_catalog_file`)."""
+    from lessonplan.catalog import read_catalog_file
+
+    report = read_catalog_file(path, fmt=fmt)
+    if report.problems:
+        label = report.problems[0].label
+        raise BadInputError(
+            f"{path}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}"
+        )
+    return report.descriptors

@@ -37,6 +37,8 @@ KEN = {**PROFILE, "learner_id": "ken"}
 
 # Every /api/v1 route, with a body that would be valid: without a key each is 401.
 ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("GET", "/cando?query=買い物&level=A2", None),
+    ("GET", f"/cando/{CAN_DO}", None),
     ("POST", f"/cando/{CAN_DO}/plan", {}),
     ("POST", f"/cando/{CAN_DO}/compile", {}),
     ("POST", f"/cando/{CAN_DO}/compile/stream", {}),

@@ -19,6 +19,7 @@ from lessonplan.domain.diff import PlanDiff
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageStatus
 from lessonplan.domain.models import (
+    CanDoDescriptor,
     DomainPlan,
     LearnerProfile,
     PlanProvenance,
@@ -243,3 +244,14 @@ class LessonSummaryOut(BaseModel):
     status: Literal["complete", "partial", "failed"]
     plan_version: int | None
     updated_at: datetime
+
+
+class CatalogPage(BaseModel):
+    """One page of the catalog (``GET /cando``): the descriptors, how many match in all, and
+    the offset of the next page (``null`` on the last)."""
+
+    items: list[CanDoDescriptor]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = None

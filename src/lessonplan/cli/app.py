@@ -119,26 +119,103 @@ def init(database_url: DbOpt = None) -> None:
     run(body, database_url=database_url)
 
 
+QueryOpt = Annotated[
+    str | None,
+    typer.Option("--query", "-q", help="Words that must all occur (English or Japanese)."),
+]
+TopicOpt = Annotated[
+    str | None, typer.Option("--topic", help="Topic, in Japanese or English (買い物, Shopping).")
+]
+SkillOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--skill", help="Skill domain: 受容/reception, 産出/production, やりとり/interaction."
+    ),
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Source: JF, JFまるごと, …")]
+
+
+def _catalog_query(
+    *,
+    query: str | None,
+    level: str | None,
+    topic: str | None,
+    skill: str | None,
+    source: str | None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Any:
+    from lessonplan.catalog.search import CatalogQuery
+
+    return _guard(
+        lambda: CatalogQuery.build(
+            query=query,
+            level=_level(level),
+            topic=topic,
+            skill=skill,
+            source=source,
+            limit=limit,
+            offset=offset,
+        )
+    )
+
+
 @catalog_app.command("list")
 def catalog_list(
     level: Annotated[str | None, typer.Option("--level", help="A1…C2")] = None,
+    query: QueryOpt = None,
+    topic: TopicOpt = None,
+    skill: SkillOpt = None,
+    source: SourceOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, max=500, help="Rows per page (0: every row).")
+    ] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Rows to skip.")] = 0,
+    page: Annotated[
+        int | None, typer.Option("--page", min=1, help="Page number (with --limit).")
+    ] = None,
     json_out: JsonOpt = False,
     database_url: DbOpt = None,
 ) -> None:
-    """List the descriptors of the catalog."""
-    level = _level(level)
+    """List the descriptors of the catalog: search, filter, page.
+
+    --query matches every word in either language (uid, descriptions, titles, topics,
+    category); the filters combine. --json prints the page as a JSON list; the total goes to
+    stderr.
+    """
+    if page is not None:
+        offset = (page - 1) * (limit or 0)
+    catalog_query = _catalog_query(
+        query=query,
+        level=level,
+        topic=topic,
+        skill=skill,
+        source=source,
+        limit=limit or None,
+        offset=offset,
+    )
 
     async def body(rt: Runtime) -> None:
-        items = await rt.store.list_descriptors(level=level)
+        items, total = await rt.store.search_descriptors(query=catalog_query)
+        shown = f"{offset + 1}–{offset + len(items)} of {total}" if items else f"0 of {total}"
         if json_out:
             print_json([d.model_dump(mode="json") for d in items])
+            typer.echo(f"descriptors {shown}", err=True)
             return
-        table = render.Table(title=f"{len(items)} descriptors")
-        for col in ("uid", "level", "topic", "description"):
+        table = render.Table(title=f"descriptors {shown}")
+        for col in ("uid", "level", "topic", "skill", "description"):
             table.add_column(col)
         for d in items:
-            table.add_row(d.uid, d.level, d.primary_topic_en, d.description_en[:80])
+            table.add_row(
+                d.uid,
+                d.level,
+                d.primary_topic_en or d.primary_topic_ja,
+                d.skill_domain,
+                (d.description_en or d.description_ja)[:80],
+            )
         render.console.print(table)
+        if offset + len(items) < total:
+            typer.echo(f"more: --offset {offset + len(items)}", err=True)
 
     run(body, database_url=database_url)
 
@@ -164,25 +241,63 @@ def catalog_show(
 
 @catalog_app.command("import")
 def catalog_import(
-    file: Annotated[Path, typer.Argument(help="JSON list or CSV with a header row.")],
+    file: Annotated[Path, typer.Argument(help="JF Can-do CSV, plain CSV, or JSON list.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="jf | csv | json (default: by extension and header)."),
+    ] = None,
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--lenient",
+            help="Strict: any bad row and nothing is written (default for csv/json). "
+            "Lenient: import the good rows, name the bad ones (default for jf).",
+            show_default=False,
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
     database_url: DbOpt = None,
 ) -> None:
-    """Import descriptors (all-or-nothing; bad rows are named).
+    """Import descriptors in one transaction; bad rows are named, row by row.
 
-    A .json file holds a list of descriptors (or {"descriptors": [...]}). A .csv file has a
-    header row naming its columns: uid and level (A1…C2) and description_en are required;
-    description_ja, primary_topic_en, primary_topic_ja, skill_domain, type, title_en,
-    title_ja and source are optional (``description`` and ``topic`` are accepted for
-    description_en and primary_topic_en). Empty cells are left unset; other columns are an
-    error. An existing uid is updated.
+    --format jf reads the JF Standard Can-do list as the Japan Foundation distributes it
+    (columns No, 種別, 種類, レベル, 言語活動, カテゴリー, 第1トピック, JF Can-do (日本語),
+    JF Can-do (English)), irregular rows included; uids are JF:<No> and JFまるごと:<No>.
+    A plain .csv has a header row naming its columns: uid and level (A1…C2) are required and
+    description_en or description_ja; description_ja, primary_topic_en, primary_topic_ja,
+    skill_domain, type, category, course, title_en, title_ja, source, target_language and
+    metalanguage are optional (``description`` and ``topic`` are accepted for description_en
+    and primary_topic_en). Empty cells are left unset; other columns are an error. A .json
+    file holds a list of descriptors (or {"descriptors": [...]}). An existing uid is updated.
     """
-    from lessonplan.inputs import load_catalog_file
+    from lessonplan.catalog import FORMATS, read_catalog_file
 
-    descriptors = _guard(lambda: load_catalog_file(file))
+    if fmt is not None and fmt.lower() not in FORMATS:
+        fail(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}", 2)
+    report = _guard(lambda: read_catalog_file(file, fmt=fmt.lower() if fmt else None))
+    is_strict = strict if strict is not None else report.format != "jf"
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    if report.problems and (is_strict or not report.descriptors):
+        if json_out:
+            print_json(report.as_json())
+        for problem in report.problems:
+            typer.echo(f"bad {problem}", err=True)
+        label = report.problems[0].label
+        fail(
+            f"{file}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}",
+            2,
+        )
 
     async def body(rt: Runtime) -> None:
-        count = await rt.store.upsert_descriptors(descriptors=descriptors)
-        typer.echo(f"imported {count} descriptors from {file}")
+        count = await rt.store.upsert_descriptors(descriptors=report.descriptors)
+        for problem in report.problems:
+            typer.echo(f"skipped {problem}", err=True)
+        if json_out:
+            print_json(report.as_json(imported=count))
+            return
+        skipped = f"; {len(report.problems)} bad rows skipped" if report.problems else ""
+        typer.echo(f"imported {count} descriptors from {file} ({report.format}){skipped}")
 
     run(body, database_url=database_url)
 
@@ -745,6 +860,10 @@ def events_purge(
 @app.command()
 def precompile(
     level: Annotated[str | None, typer.Option("--level")] = None,
+    source: SourceOpt = None,
+    topic: TopicOpt = None,
+    skill: SkillOpt = None,
+    query: QueryOpt = None,
     profile: ProfileOpt = None,
     kit: KitOpt = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
@@ -753,16 +872,21 @@ def precompile(
     json_out: JsonOpt = False,
     database_url: DbOpt = None,
 ) -> None:
-    """Warm the plan cache for every descriptor (of a level)."""
+    """Warm the plan cache for every descriptor, or those the filters select (the filters of
+    `catalog list`: --source JF --level A2 --topic 買い物)."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from lessonplan.service.precompile import precompile as do_precompile
+    from lessonplan.service.precompile import selected_descriptors
 
     level = _level(level)
+    select = None
+    if any(v is not None for v in (source, topic, skill, query)):
+        select = _catalog_query(query=query, level=level, topic=topic, skill=skill, source=source)
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
     async def body(rt: Runtime) -> None:
-        total = len(await rt.store.list_descriptors(level=level))
+        total = len(await selected_descriptors(rt, level=level, select=select))
         with Progress(
             TextColumn("precompile"),
             BarColumn(),
@@ -774,6 +898,7 @@ def precompile(
             report = await do_precompile(
                 rt,
                 level=level,
+                select=select,
                 profile=loaded_profile,
                 kit=loaded_kit,
                 concurrency=concurrency,

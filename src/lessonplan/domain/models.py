@@ -26,6 +26,8 @@ from lessonplan.domain.textcheck import refuse_bad_text_once
 Level = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 Register = Literal["plain", "polite", "neutral"]
+# A language tag: ``ja``, ``en``, ``pt-BR``, ``zh-Hant``.
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # A kit is what this one lesson must teach: a plan holds at most 100 bucket items and 5
 # grammar functions, so bigger kits cannot be honoured and only make the prompt huge (a kit of
@@ -75,11 +77,17 @@ class CanDoDescriptor(BaseModel):
     primary_topic_en: str = ""
     skill_domain: str = ""
     type: str = ""
-    description_en: str = Field(min_length=1)
+    # One of the two descriptions is required (a JF row may carry only one language).
+    description_en: str = ""
     description_ja: str = ""
     title_en: str = ""
     title_ja: str = ""
     source: str = ""
+    # Added for real catalogs (issue #16); fingerprints leave them out at their defaults.
+    category: str = ""
+    course: str = ""
+    target_language: str = Field(default="ja", pattern=LANGUAGE_PATTERN)
+    metalanguage: str = Field(default="en", pattern=LANGUAGE_PATTERN)
 
     @model_validator(mode="before")
     @classmethod
@@ -111,9 +119,38 @@ class CanDoDescriptor(BaseModel):
             data.setdefault("title_ja", title.get("ja", ""))
         return data
 
+    @model_validator(mode="after")
+    def _one_description(self) -> CanDoDescriptor:
+        if not (self.description_en.strip() or self.description_ja.strip()):
+            raise ValueError("description_en or description_ja is required")
+        return self
+
     @property
     def display_title(self) -> str:
-        return self.title_en or self.description_en[:60]
+        english = self.title_en or self.description_en[:60]
+        return english or self.title_ja or self.description_ja[:40]
+
+    @property
+    def is_japanese(self) -> bool:
+        """Japanese is the target language (the bundled data and Japanese checks apply)."""
+        return self.target_language.split("-")[0] == "ja"
+
+    def fingerprint_data(self) -> dict[str, Any]:
+        """What the descriptor's hash covers: every field, the fields added later only when set,
+        so descriptors stored before they existed keep their cache keys."""
+        data = self.model_dump(mode="json")
+        for name, default in _LATER_DEFAULTS.items():
+            if data.get(name) == default:
+                data.pop(name)
+        return data
+
+
+_LATER_DEFAULTS: dict[str, str] = {
+    "category": "",
+    "course": "",
+    "target_language": "ja",
+    "metalanguage": "en",
+}
 
 
 class UsageContext(BaseModel):

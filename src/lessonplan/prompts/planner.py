@@ -77,24 +77,30 @@ def descriptor_block(
 ) -> dict[str, Any]:
     """The descriptor as the prompt carries it (``CanDoDescriptor``-shaped).
 
-    Compact: uid, level, skill domain and type, English topic, and both titles and descriptions:
-    the Japanese ones name the task's own expressions and text type (issue #11), which the
-    English ones often lose.
+    Compact: uid, level, skill domain, type and category, English topic, and both titles and
+    descriptions: the Japanese ones name the task's own expressions and text type (issue #11),
+    which the English ones often lose. The target language and the descriptor's metalanguage
+    appear when they are not the defaults (ja, en).
     """
     if full:
-        block: dict[str, Any] = drop_empty(descriptor.model_dump(mode="json"))
+        block: dict[str, Any] = drop_empty(descriptor.fingerprint_data())
         return block
     block = {
         "uid": descriptor.uid,
         "level": descriptor.level,
         "skill_domain": descriptor.skill_domain,
         "type": descriptor.type,
+        "category": descriptor.category,
         "primary_topic_en": descriptor.primary_topic_en,
         "title_en": descriptor.title_en,
         "title_ja": descriptor.title_ja,
         "description_en": descriptor.description_en,
         "description_ja": descriptor.description_ja,
     }
+    extra = descriptor.fingerprint_data()
+    for name in ("target_language", "metalanguage"):
+        if name in extra:
+            block[name] = extra[name]
     return drop_empty(block)
 
 
@@ -188,7 +194,11 @@ def plan_fingerprints(
     profile and kit hashes cover what this variant's prompt carries, nothing more.
     """
     blocks = planner_blocks(descriptor, profile, kit, variant=variant, metalanguage=metalanguage)
-    return fingerprint(descriptor), fingerprint(blocks["profile"]), fingerprint(blocks["kit"])
+    return (
+        fingerprint(descriptor.fingerprint_data()),
+        fingerprint(blocks["profile"]),
+        fingerprint(blocks["kit"]),
+    )
 
 
 def planner_prompt_version(variant: PromptVariant) -> str:

@@ -29,6 +29,7 @@ from lessonplan.domain.models import (
 from lessonplan.domain.quality import check_plan, has_errors
 from lessonplan.errors import (
     AllFallbacksFailedError,
+    BadInputError,
     GenerationError,
     InvalidOutputError,
     QualityRejectedError,
@@ -128,12 +129,22 @@ def model_name(spec: str) -> str:
     return spec.split(":", 1)[1] if ":" in spec else spec
 
 
+def require_planner_language(provider: LLMProvider, descriptor: CanDoDescriptor) -> None:
+    """The offline planner teaches Japanese only: another target language needs an LLM."""
+    if provider.is_offline and not descriptor.is_japanese:
+        raise BadInputError(
+            f"descriptor {descriptor.uid!r} teaches {descriptor.target_language!r}; the offline "
+            "planner's curriculum is Japanese only: compile it with an LLM (--llm / LESSONPLAN_LLM)"
+        )
+
+
 async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -> PlanResult:
     """A plan for these inputs: from the cache, or generated once per key (single-flight).
 
     Records one ``plan_answer`` event per request (its source, duration and the cost a hit
     saved) beside the per-attempt events of any generation.
     """
+    require_planner_language(rt.provider, inputs.descriptor)
     started = time.perf_counter()
     key = plan_key(rt, inputs, rt.provider)
     try:
@@ -270,7 +281,7 @@ async def _run_steps(rt: Runtime, inputs: PlanInputs, key: PlanKey, chain: _Chai
         step_key = key.with_model(provider.spec, prompt_version_for(provider))
         steps.append(Step(name, generate(step_key, provider, variant, name, "fallback")))
     steps.append(Step("stale_cache", lambda: _stale_answer(rt, key, chain)))
-    if rt.offline is not None:
+    if rt.offline is not None and inputs.descriptor.is_japanese:  # its curriculum is Japanese
         offline_key = key.with_model(rt.offline.spec, prompt_version_for(rt.offline))
         steps.append(
             Step("offline", generate(offline_key, rt.offline, variant, "offline", "offline"))

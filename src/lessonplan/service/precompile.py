@@ -6,12 +6,26 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import CONTENT_READERS
-from lessonplan.domain.models import LearnerProfile, PrelessonKit
+from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PrelessonKit
 from lessonplan.errors import GenerationError, error_type
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
+
+
+async def selected_descriptors(
+    rt: Runtime, *, level: str | None = None, select: CatalogQuery | None = None
+) -> list[CanDoDescriptor]:
+    """The descriptors a run covers: every one (of a level), or those ``select`` matches (the
+    filters of ``catalog list``: source, level, topic, skill, query), searched in SQL."""
+    if select is None:
+        return await rt.store.list_descriptors(level=level)
+    if level is not None:
+        select = CatalogQuery(**{**select.__dict__, "level": level})
+    items, _ = await rt.store.search_descriptors(query=select)
+    return items
 
 
 @dataclass
@@ -25,6 +39,7 @@ async def precompile(
     rt: Runtime,
     *,
     level: str | None = None,
+    select: CatalogQuery | None = None,
     profile: LearnerProfile | None = None,
     kit: PrelessonKit | None = None,
     concurrency: int = 4,
@@ -37,7 +52,7 @@ async def precompile(
     call per plan, or for lessons the widest round of a compile (the stages that read the content
     run together), so ``--concurrency`` is not silently throttled by the default cap.
     """
-    descriptors = await rt.store.list_descriptors(level=level)
+    descriptors = await selected_descriptors(rt, level=level, select=select)
     learner = profile or LearnerProfile.anonymous()
     lesson_kit = kit or PrelessonKit()
     concurrency = max(1, concurrency)

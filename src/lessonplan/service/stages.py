@@ -119,7 +119,7 @@ async def generate_stage(
 
     steps = [Step("primary", attempt(rt.provider, ""))]
     steps += [Step(f"fallback:{p.spec}", attempt(p, "fallback")) for p in rt.fallbacks]
-    if rt.offline is not None:
+    if rt.offline is not None and descriptor.is_japanese:  # its curriculum is Japanese
         steps.append(Step("offline", attempt(rt.offline, "offline")))
 
     def on_failure(name: str, exc: Exception) -> None:

@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.hashing import Lineage, PlanKey
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord
@@ -213,6 +214,11 @@ class Store:
 
     async def list_descriptors(self, *, level: str | None = None) -> list[CanDoDescriptor]:
         return await self.read(lambda tx: tx.catalog.all(level=level))
+
+    async def search_descriptors(self, *, query: CatalogQuery) -> tuple[list[CanDoDescriptor], int]:
+        """A page of the catalog matching ``query``, and the number of matches in all."""
+        async with self._read() as tx:
+            return await tx.catalog.search(query=query)
 
     async def count_descriptors(self) -> int:
         return await self.read(lambda tx: tx.catalog.count())

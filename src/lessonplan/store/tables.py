@@ -90,6 +90,12 @@ class Descriptor(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+    # Folded copies of what the catalog is searched and filtered by (lessonplan.catalog.search).
+    topic_key_ja: Mapped[str] = mapped_column(Text, default="", server_default="")
+    topic_key_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    skill: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    source_key: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Learner(Base):

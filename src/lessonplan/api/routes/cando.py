@@ -1,10 +1,11 @@
-"""``/cando/{can_do_id}/…``: get a plan, compile a lesson, or compile with streamed progress."""
+"""``/cando``: search the catalog, read a descriptor; ``/cando/{can_do_id}/…``: get a plan,
+compile a lesson, or compile with streamed progress."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query
 from sse_starlette import EventSourceResponse
 
 from lessonplan.api.deps import CanDoId, RuntimeDep
@@ -16,6 +17,7 @@ from lessonplan.api.routes._common import (
     require_body_learner,
 )
 from lessonplan.api.schemas import (
+    CatalogPage,
     CompileRequest,
     CompileResponse,
     PlanInfo,
@@ -24,11 +26,74 @@ from lessonplan.api.schemas import (
 )
 from lessonplan.api.security import CallerDep, require_admin_for_no_cache
 from lessonplan.api.streaming import compile_events
-from lessonplan.service.compile import compile_lesson
+from lessonplan.catalog.search import MAX_LIMIT, MAX_QUERY, CatalogQuery
+from lessonplan.domain.models import CanDoDescriptor
+from lessonplan.service.compile import compile_lesson, resolve_descriptor
 from lessonplan.service.plans import get_plan
 from lessonplan.service.versions import lineage_for
 
 router = APIRouter(prefix="/cando", tags=["cando"])
+_FILTER = {"max_length": 200, "pattern": r"^[^\x00-\x1f\x7f]*$"}
+
+
+@router.get(
+    "",
+    response_model=CatalogPage,
+    responses=problems(401, 403, 422),
+    summary="Search the catalog: words in either language, level, topic, skill, source; paged",
+)
+async def list_cando(
+    rt: RuntimeDep,
+    query: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY,
+            pattern=_FILTER["pattern"],
+            description="words that must all occur (English or Japanese)",
+            examples=["買い物"],
+        ),
+    ] = None,
+    level: Annotated[str | None, Query(pattern=r"^[A-Ca-c][12]$", examples=["A2"])] = None,
+    topic: Annotated[
+        str | None,
+        Query(**_FILTER, description="topic in Japanese or English", examples=["買い物"]),
+    ] = None,
+    skill: Annotated[
+        str | None,
+        Query(**_FILTER, description="受容/reception, 産出/production, やりとり/interaction"),
+    ] = None,
+    source: Annotated[str | None, Query(**_FILTER, examples=["JF"])] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> CatalogPage:
+    select = CatalogQuery.build(
+        query=query,
+        level=level,
+        topic=topic,
+        skill=skill,
+        source=source,
+        limit=limit,
+        offset=offset,
+    )
+    items, total = await rt.store.search_descriptors(query=select)
+    after = offset + len(items)
+    return CatalogPage(
+        items=items,
+        total=total,
+        limit=limit,
+        offset=offset,
+        next_offset=after if after < total else None,
+    )
+
+
+@router.get(
+    "/{can_do_id}",
+    response_model=CanDoDescriptor,
+    responses=problems(401, 403, 404, 422),
+    summary="One descriptor of the catalog, every field",
+)
+async def get_cando(rt: RuntimeDep, can_do_id: CanDoId) -> CanDoDescriptor:
+    return await resolve_descriptor(rt, can_do_id)
 
 
 def _sse_event(events: list[str], data_schema: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from lessonplan.planners.offline.authored_plan import build_authored_plan
 from lessonplan.planners.offline.choose import choose, known_words
 from lessonplan.planners.offline.data import load_catalog, load_curriculum
 from lessonplan.planners.offline.generic_plan import build_plan as build_generic_plan
+from lessonplan.planners.offline.generic_plan import english_quotes
 from lessonplan.planners.offline.library import authored_lesson
 
 OFFLINE_PLANNER_VERSION = "offline-2"
@@ -86,6 +87,11 @@ class OfflinePlanner:
         metalanguage: str = "en",
     ) -> DomainPlan:
         """The plan for one descriptor and learner (translations stay English for now)."""
+        if not descriptor.is_japanese:
+            raise ValueError(
+                f"the offline planner's curriculum is Japanese; {descriptor.uid!r} teaches "
+                f"{descriptor.target_language!r}"
+            )
         lesson = lesson_for(descriptor)
         if lesson is None:
             return build_generic_plan(descriptor, profile, kit, load_curriculum())
@@ -103,7 +109,9 @@ class OfflinePlanner:
         known = known_words(profile)
         lesson = _authored_for_plan(descriptor, plan)
         if lesson is None:
-            return generic.build_content(plan, kit, known, load_curriculum())
+            return generic.build_content(
+                plan, kit, known, load_curriculum(), english_quotes=english_quotes(descriptor)
+            )
         return authored_stages.build_content(lesson, plan, kit, known)
 
     def comprehension(
@@ -156,7 +164,7 @@ class OfflinePlanner:
     ) -> InteractionStage:
         lesson = _authored_for_plan(descriptor, plan)
         if lesson is None:
-            return generic.build_interaction(plan, kit)
+            return generic.build_interaction(plan, kit, english_quotes=english_quotes(descriptor))
         return authored_stages.build_interaction(lesson, plan)
 
     def answer(self, task: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,8 @@ class Topic:
     ja: str
     aliases: tuple[str, ...]
     keywords: tuple[str, ...]
+    # Buckets of other topics this one also teaches from (a word stands in one bucket only).
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,14 @@ def load_curriculum() -> Curriculum:
     """The bundled curriculum, parsed once per process."""
     topics_raw = _data("topics.json")
     topics = tuple(
-        Topic(t["key"], t["en"], t["ja"], tuple(t["aliases"]), tuple(t["keywords"]))
+        Topic(
+            t["key"],
+            t["en"],
+            t["ja"],
+            tuple(t["aliases"]),
+            tuple(t["keywords"]),
+            tuple(t.get("also_buckets", ())),
+        )
         for t in topics_raw["topics"]
     )
     buckets = tuple(

@@ -12,6 +12,8 @@ Pure apart from the bundled data read once per process.
 
 from __future__ import annotations
 
+import re
+
 from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.lesson import (
     ComprehensionQuestion,
@@ -27,13 +29,23 @@ from lessonplan.domain.lesson import (
     WordEntry,
 )
 from lessonplan.domain.models import DomainPlan, PrelessonKit, Role, Scenario
+from lessonplan.japanese import word_level
 from lessonplan.planners.offline.authored_stages import pattern_examples
 from lessonplan.planners.offline.choose import normalize_pattern, terms
 from lessonplan.planners.offline.data import Curriculum
-from lessonplan.planners.offline.examples import Example, examples_for_word, word_meaning
+from lessonplan.planners.offline.examples import (
+    Example,
+    cefr_band,
+    examples_for_word,
+    sentences_containing,
+    word_meaning,
+)
+from lessonplan.planners.offline.generic_plan import above_band
 
 LESSON_KIND = "vocabulary_and_grammar"
 MAX_WORDS = 30
+# The share of a lesson's words that may lie above its level's JLPT band (SPEC §4: 30 %).
+ABOVE_SHARE = 0.3
 READING_SENTENCES = 8
 WORD_TASKS = 3
 TITLE = "例文"
@@ -62,10 +74,51 @@ def _tt(example: Example) -> TargetText:
 
 
 def lesson_words(plan: DomainPlan, kit: PrelessonKit) -> list[str]:
-    """Kit words, then the plan's items in bucket order, at most 30 (the SPEC's 20–30)."""
-    kit_words = [w.surface.strip() for w in kit.required_words() if w.surface.strip()]
-    ordered = list(dict.fromkeys([*kit_words, *plan.all_items()]))
-    return ordered[: max(MAX_WORDS, len(kit_words))]
+    """Kit words, then the plan's items in bucket order, words of the level's band before
+    harder ones, at most 30 (the SPEC's 20–30)."""
+    kit_words = list(
+        dict.fromkeys(w.surface.strip() for w in kit.required_words() if w.surface.strip())
+    )
+    room = max(MAX_WORDS, len(kit_words)) - len(kit_words)
+    items = [i for i in dict.fromkeys(plan.all_items()) if i not in kit_words]
+    hard = [i for i in items if above_band(i, plan.level)]
+    easy = [i for i in items if i not in hard]
+    # As many harder words as keep the JLPT-tagged share above the band within ABOVE_SHARE
+    # (kit words counted), in bucket order; easier words fill the rest.
+    kit_tagged = sum(word_level(w) is not None for w in kit_words)
+    kit_hard = sum(above_band(w, plan.level) for w in kit_words)
+    chosen: list[str] = []
+    for count in range(min(len(hard), room), -1, -1):
+        picked_easy = easy[: room - count]
+        tagged = kit_tagged + count + sum(word_level(w) is not None for w in picked_easy)
+        if count == 0 or (kit_hard + count) <= ABOVE_SHARE * tagged:
+            picked = set(hard[:count]) | set(picked_easy)
+            chosen = [i for i in items if i in picked]
+            break
+    return kit_words + chosen
+
+
+def key_expression_texts(plan: DomainPlan, english: list[str]) -> list[TargetText]:
+    """The descriptor's own key expressions as phrases; an English gloss only when the English
+    description quotes as many expressions (paired in order)."""
+    glosses = english if len(english) == len(plan.key_expressions) else []
+    return [
+        TargetText(surface=expression, translation=glosses[i] if glosses else "")
+        for i, expression in enumerate(plan.key_expressions)
+    ]
+
+
+def key_expression_sentences(plan: DomainPlan, seen: set[str]) -> list[TargetText]:
+    """A real (Tatoeba) sentence that uses each key expression, where one exists."""
+    out: list[TargetText] = []
+    for expression in plan.key_expressions:
+        core = expression.strip("〜～。？！?! ")
+        for example in sentences_containing(core, limit=2, level=cefr_band(plan.level)):
+            if example.ja not in seen:
+                seen.add(example.ja)
+                out.append(_tt(example))
+                break
+    return out
 
 
 def _meaning(surface: str, kit: PrelessonKit, curriculum: Curriculum) -> str:
@@ -76,11 +129,16 @@ def _meaning(surface: str, kit: PrelessonKit, curriculum: Curriculum) -> str:
     return known.meaning if known else word_meaning(surface)
 
 
-def example_sentences(words: list[str]) -> list[TargetText]:
-    """One Tatoeba sentence per word that has one, no sentence twice, up to eight."""
-    out: list[TargetText] = []
-    seen: set[str] = set()
+def example_sentences(
+    words: list[str], *, first: list[TargetText] | None = None
+) -> list[TargetText]:
+    """``first`` (sentences using the key expressions), then one Tatoeba sentence per word
+    that has one, no sentence twice, up to eight."""
+    out: list[TargetText] = list(first or [])[:READING_SENTENCES]
+    seen: set[str] = {t.surface for t in out}
     for word in words:
+        if len(out) >= READING_SENTENCES:
+            break
         for example in examples_for_word(word, limit=2):
             if example.ja not in seen:
                 seen.add(example.ja)
@@ -120,20 +178,31 @@ def _grammar(plan: DomainPlan, curriculum: Curriculum) -> list[GrammarExplanatio
 
 
 def build_content(
-    plan: DomainPlan, kit: PrelessonKit, known: set[str], curriculum: Curriculum
+    plan: DomainPlan,
+    kit: PrelessonKit,
+    known: set[str],
+    curriculum: Curriculum,
+    *,
+    english_quotes: list[str] | None = None,
 ) -> ContentStage:
     words = lesson_words(plan, kit)
     buckets = {item: b.name for b in plan.lex_buckets for item in b.items}
     kit_surfaces = {w.surface.strip() for w in kit.required_words()}
     sentences = (
-        example_sentences(words)
+        example_sentences(words, first=key_expression_sentences(plan, set()))
         or [e for g in _grammar(plan, curriculum) for e in g.examples][:READING_SENTENCES]
     )
     objective = plan.communicative_function_en.rstrip(".")
+    expressions = key_expression_texts(plan, english_quotes or [])
+    said = (
+        " The key expressions are the descriptor's own, quoted from its Japanese text."
+        if expressions
+        else ""
+    )
     return ContentStage(
         objective=(
             f"{objective}. A vocabulary-and-grammar lesson: no model dialogue has been written "
-            "for this descriptor, so the sentences are real examples from Tatoeba."
+            f"for this descriptor, so the sentences are real examples from Tatoeba.{said}"
         ),
         objective_ja=plan.communicative_function_ja,
         lesson_kind=LESSON_KIND,
@@ -151,7 +220,10 @@ def build_content(
         reading=Reading(
             title=TITLE, title_en=TITLE_EN, text_type="example sentences", sentences=sentences
         ),
-        phrases=[TargetText(surface=p.text, translation=p.meaning) for p in kit.required_phrases()],
+        phrases=[
+            *expressions,
+            *(TargetText(surface=p.text, translation=p.meaning) for p in kit.required_phrases()),
+        ],
     )
 
 
@@ -214,10 +286,16 @@ def build_production(plan: DomainPlan, kit: PrelessonKit, known: set[str]) -> Pr
     """A task per grammar function and for the first words with an example; each model answer
     is a real sentence."""
     tasks: list[ProductionTask] = []
+    words = lesson_words(plan, kit)
+    # Model answers are other real sentences than the reading's (a line once per lesson).
+    reading = example_sentences(words, first=key_expression_sentences(plan, set()))
+    taken = {t.surface for t in reading}
     for gf in plan.grammar_functions:
-        found = pattern_examples(gf.pattern_ja, plan.level, limit=1)
+        candidates = pattern_examples(gf.pattern_ja, plan.level, limit=3)
+        found = [e for e in candidates if e.ja not in taken]
         if not found:
             continue
+        taken.add(found[0].ja)
         answer = _tt(found[0])
         tasks.append(
             ProductionTask(
@@ -232,12 +310,13 @@ def build_production(plan: DomainPlan, kit: PrelessonKit, known: set[str]) -> Pr
                 known_words=sorted(k for k in known if contains_word(answer.surface, k)),
             )
         )
-    for word in lesson_words(plan, kit):
+    for word in words:
         if sum(1 for t in tasks if t.instruction.startswith("Use ")) >= WORD_TASKS:
             break
-        found = examples_for_word(word, limit=1)
+        found = [e for e in examples_for_word(word, limit=3) if e.ja not in taken]
         if not found:
             continue
+        taken.add(found[0].ja)
         answer = _tt(found[0])
         grammar_id = next(
             (
@@ -279,15 +358,33 @@ def learner_and_partner(scenario: Scenario) -> tuple[Role, Role]:
     return learner, partner
 
 
-def build_interaction(plan: DomainPlan, kit: PrelessonKit) -> InteractionStage:
-    """A role-play card per plan scenario: situation, roles, goal and useful sentences; the
-    partner improvises (no scripted lines nobody wrote for this situation)."""
-    useful = example_sentences(lesson_words(plan, kit))[:3]
+_POLITE_FORMS = re.compile(r"です|ます|polite", re.IGNORECASE)
+
+
+def _criteria_for(plan: DomainPlan, register: str) -> list[str]:
+    """The plan's criteria fit for one card: its register is stated by the card itself, and a
+    plain card is not graded on a polite pattern (〜ます in a chat between friends)."""
+    criteria = [c for c in plan.evaluation.success_criteria if "register" not in c]
+    if register == "plain":
+        criteria = [c for c in criteria if not _POLITE_FORMS.search(c)]
+    return criteria[:4]
+
+
+def build_interaction(
+    plan: DomainPlan, kit: PrelessonKit, *, english_quotes: list[str] | None = None
+) -> InteractionStage:
+    """A role-play card per plan scenario: situation, roles, goal, the descriptor's key
+    expressions and useful sentences; the partner improvises (no scripted lines nobody wrote
+    for this situation)."""
+    useful = [
+        *key_expression_texts(plan, english_quotes or []),
+        *example_sentences(lesson_words(plan, kit))[:3],
+    ]
     role_plays: list[RolePlay] = []
     for i, scenario in enumerate(plan.scenarios):
         learner, partner = learner_and_partner(scenario)
         # Criteria about a register are the plan's first scenario's; each card states its own.
-        criteria = [c for c in plan.evaluation.success_criteria if "register" not in c][:4]
+        criteria = _criteria_for(plan, learner.register)
         criteria.append(f"Keeps the {learner.register} register of the {learner.label.lower()}.")
         role_plays.append(
             RolePlay(

@@ -25,6 +25,7 @@ from lessonplan.domain.models import (
     Scenario,
     grammar_function_id,
 )
+from lessonplan.japanese import above, jlpt_for_cefr, word_level
 from lessonplan.planners.offline.data import BucketData, Curriculum, GrammarPattern, Topic
 from lessonplan.planners.offline.kana import ascii_digits_to_kanji, is_japanese_script
 from lessonplan.planners.offline.lexicon import matches, tokens
@@ -42,6 +43,7 @@ MAX_ITEMS = 14
 BUCKET_SIZE = 10
 MAX_KIT_BUCKETS = 3
 MAX_GOAL_BUCKETS = 2
+MAX_TOPIC_BUCKETS = 3
 MAX_GRAMMAR = 5
 DATA_GRAMMAR = 3
 MARKER_COUNT = 4
@@ -132,16 +134,32 @@ def _topic_order(
     goal_own: list[BucketData], topic: Topic, curriculum: Curriculum
 ) -> list[BucketData]:
     """Goal buckets first, and an action bucket within the first two: stages need verbs."""
-    rest = [b for b in curriculum.buckets if b.topic == topic.key and b not in goal_own]
+    own = [b for b in curriculum.buckets if b.topic == topic.key]
+    own += [curriculum.bucket(key) for key in topic.also]
+    rest = [b for b in own if b not in goal_own]
     actions = [b for b in rest if _is_action_bucket(b)]
     others = [b for b in rest if not _is_action_bucket(b)]
     lead = [] if goal_own else others[:1]
     return goal_own + lead + actions + [b for b in others if b not in lead]
 
 
-def _fill(bucket: BucketData, used: set[str], known: set[str], front: list[str]) -> list[str]:
-    """Up to BUCKET_SIZE fresh items, unknown words before known ones; ``front`` items first."""
+def above_band(surface: str, level: str) -> bool:
+    """Is the word JLPT-tagged above the level's band (an N3 word in an A1 lesson)?"""
+    tagged = word_level(surface)
+    return tagged is not None and above(tagged, jlpt_for_cefr(level))
+
+
+def _mostly_above(bucket: BucketData, level: str) -> bool:
+    return sum(above_band(w.surface, level) for w in bucket.items) * 2 > len(bucket.items)
+
+
+def _fill(
+    bucket: BucketData, used: set[str], known: set[str], front: list[str], level: str
+) -> list[str]:
+    """Up to BUCKET_SIZE fresh items, unknown words before known ones and words of the level's
+    band before harder ones; ``front`` items first."""
     fresh = [w.surface for w in bucket.items if w.surface not in used]
+    fresh.sort(key=lambda surface: above_band(surface, level))  # stable: bucket order kept
     ordered = [s for s in fresh if s not in known] + [s for s in fresh if s in known]
     size = max(BUCKET_SIZE, min(MAX_ITEMS, len(front) + MIN_ITEMS))
     return (front + ordered)[:size]
@@ -170,14 +188,18 @@ def build_buckets(
     goal_own, goal_other = _goal_buckets(profile, topic, curriculum)
     slots = MAX_BUCKETS - len(drafts)
     goal_other = goal_other[: max(0, min(MAX_GOAL_BUCKETS, slots - 2))]
-    topic_buckets = _topic_order(goal_own, topic, curriculum)
+    topic_buckets = _topic_order(goal_own, topic, curriculum)[:MAX_TOPIC_BUCKETS]
     general_keys = curriculum.level_general.get(data_level(descriptor.level), ())
     general = [curriculum.bucket(f"general.{key}") for key in general_keys]
-    sources = goal_other + topic_buckets + general
+    # A topic bucket mostly above the level's band (政治, 経済 for A1) comes after the level's
+    # general buckets: the lesson's words must stay near its level.
+    easy = [b for b in topic_buckets if not _mostly_above(b, descriptor.level)]
+    hard = [b for b in topic_buckets if b not in easy]
+    sources = goal_other + easy + general + hard
     for bucket in sources:
         if len(drafts) >= MAX_BUCKETS:
             break
-        items = _fill(bucket, used, known, front)
+        items = _fill(bucket, used, known, front, descriptor.level)
         if len(items) < MIN_ITEMS:
             continue
         used.update(items)
@@ -270,6 +292,8 @@ def build_grammar(
 def communicative_function_en(descriptor: CanDoDescriptor) -> str:
     """The descriptor's goal as an imperative phrase ("Can order food…" -> "Order food…")."""
     text = descriptor.description_en.strip()
+    if not text:
+        return _function_from_japanese(descriptor)
     text = re.sub(r"^(can|is able to)\s+", "", text, flags=re.IGNORECASE)
     head, sep, _ = text.partition(", ")
     if sep and len(head) >= 25:
@@ -278,6 +302,56 @@ def communicative_function_en(descriptor: CanDoDescriptor) -> str:
         text = text[:140].rsplit(" ", 1)[0]
     text = text.rstrip(" .,;")
     return (text[:1].upper() + text[1:]) or descriptor.display_title
+
+
+_SKILL_EN = {
+    "reception": "Understand",
+    "production": "Tell others",
+    "interaction": "Talk with others",
+}
+
+
+def _function_from_japanese(descriptor: CanDoDescriptor) -> str:
+    """An English goal for a descriptor given in Japanese only: what the skill does, on the
+    topic, pointing at the Japanese statement rather than pretending to translate it."""
+    from lessonplan.catalog.vocab import skill_key
+
+    verb = _SKILL_EN.get(skill_key(descriptor.skill_domain), "Communicate")
+    topic = descriptor.primary_topic_en or "the descriptor's topic"
+    return f"{verb} in Japanese on {topic}, as the Japanese Can-do statement describes"
+
+
+_QUOTED = re.compile(r"「([^「」]{2,40})」")
+_JAPANESE_CHAR = re.compile(r"[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+def _is_japanese_text(text: str) -> bool:
+    """Kana or kanji, no Latin letters (digits may stand: 1日3回)."""
+    return bool(_JAPANESE_CHAR.search(text)) and not re.search(r"[A-Za-zＡ-Ｚａ-ｚ]", text)
+
+
+def key_expressions(descriptor: CanDoDescriptor) -> list[str]:
+    """The expressions the descriptor itself quotes (「これはいくらですか」), in Japanese script,
+    at most six: the lesson must contain each one."""
+    found: list[str] = []
+    for text in (descriptor.title_ja, descriptor.description_ja):
+        for match in _QUOTED.finditer(text):
+            expression = match.group(1).strip().rstrip("。")
+            if expression and _is_japanese_text(expression) and expression not in found:
+                found.append(expression)
+    return found[:6]
+
+
+_QUOTED_EN = re.compile(r'"([^"]{2,80})"|“([^”]{2,80})”')
+
+
+def english_quotes(descriptor: CanDoDescriptor) -> list[str]:
+    """The expressions the English description quotes ("How much is this?"), in order."""
+    return [
+        (a or b).strip().rstrip(",")
+        for a, b in _QUOTED_EN.findall(descriptor.description_en)
+        if (a or b).strip()
+    ]
 
 
 def communicative_function_ja(descriptor: CanDoDescriptor, topic: Topic) -> str:
@@ -347,4 +421,5 @@ def build_plan(
         ),
         cultural_themes_en=[t.en for t in themes],
         cultural_themes_ja=[t.ja for t in themes],
+        key_expressions=key_expressions(descriptor),
     )

@@ -6,6 +6,7 @@ profile always give the same plan, and a profile changes the plan in ways a test
 
 from __future__ import annotations
 
+from lessonplan.catalog.vocab import jf_vocabulary
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, Register, Role
 from lessonplan.planners.offline.data import Curriculum, RoleData, ScenarioData, Theme, Topic
 from lessonplan.planners.offline.lexicon import matches, tokens
@@ -25,7 +26,13 @@ def _score(keywords: tuple[str, ...] | list[str], text: str) -> int:
 
 
 def select_topic(descriptor: CanDoDescriptor, curriculum: Curriculum) -> Topic:
-    """The descriptor's own topic if known, else the best keyword match, else a default."""
+    """The descriptor's own topic if known (a JF topic teaches with the curriculum topic the JF
+    table names), else the best keyword match, else a default."""
+    keys = {t.key for t in curriculum.topics}
+    for name in (descriptor.primary_topic_ja, descriptor.primary_topic_en):
+        jf = jf_vocabulary().topic(name) if name.strip() else None
+        if jf is not None and jf.curriculum in keys:
+            return curriculum.topic(jf.curriculum)
     primary = descriptor.primary_topic_en.strip().lower()
     for topic in curriculum.topics:
         if primary and (primary == topic.en.lower() or primary in topic.aliases):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from lessonplan.catalog.search import CatalogQuery, index_columns, like_pattern
 from lessonplan.domain.hashing import fingerprint
 from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.store import sql
@@ -14,6 +16,7 @@ from lessonplan.store.repos.base import Repository
 
 _t = sql.descriptors
 _WITH_HASH = select(_t.c.data, _t.c.content_hash).where(_t.c.uid == bindparam("uid"))
+_INDEX_COLUMNS = ("topic_key_ja", "topic_key_en", "skill", "source_key", "search_text")
 
 
 class CatalogRepository(Repository):
@@ -27,9 +30,10 @@ class CatalogRepository(Repository):
                 "uid": d.uid,
                 "level": d.level,
                 "topic_en": d.primary_topic_en,
-                "content_hash": fingerprint(d),
+                "content_hash": fingerprint(d.fingerprint_data()),
                 "data": d.model_dump(mode="json"),
                 "updated_at": now,
+                **index_columns(d),
             }
             for d in by_uid.values()
         ]
@@ -38,7 +42,14 @@ class CatalogRepository(Repository):
             index_elements=[_t.c.uid],
             set_={
                 name: stmt.excluded[name]
-                for name in ("level", "topic_en", "content_hash", "data", "updated_at")
+                for name in (
+                    "level",
+                    "topic_en",
+                    "content_hash",
+                    "data",
+                    "updated_at",
+                    *_INDEX_COLUMNS,
+                )
             },
         )
         await self.conn.execute(stmt, rows)
@@ -64,3 +75,37 @@ class CatalogRepository(Repository):
 
     async def count(self) -> int:
         return int((await self.conn.execute(select(func.count()).select_from(_t))).scalar_one())
+
+    async def search(self, *, query: CatalogQuery) -> tuple[list[CanDoDescriptor], int]:
+        """One page of the descriptors matching every filter, in (level, uid) order, and how
+        many match in all. Filtered and counted in SQL: nothing else is loaded."""
+        conditions = _conditions(query)
+        total = int(
+            (
+                await self.conn.execute(select(func.count()).select_from(_t).where(*conditions))
+            ).scalar_one()
+        )
+        page = select(_t.c.data).where(*conditions).order_by(_t.c.level, _t.c.uid)
+        if query.limit is not None:
+            page = page.limit(query.limit)
+        if query.offset:
+            page = page.offset(query.offset)
+        rows = (await self.conn.execute(page)).scalars().all()
+        return [CanDoDescriptor.model_validate(data) for data in rows], total
+
+
+def _conditions(query: CatalogQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        _t.c.search_text.like(like_pattern(term), escape="\\") for term in query.terms
+    ]
+    if query.level is not None:
+        conditions.append(_t.c.level == query.level)
+    if query.topics:
+        conditions.append(
+            or_(_t.c.topic_key_ja.in_(query.topics), _t.c.topic_key_en.in_(query.topics))
+        )
+    if query.skill is not None:
+        conditions.append(_t.c.skill == query.skill)
+    if query.source is not None:
+        conditions.append(_t.c.source_key == query.source)
+    return conditions
