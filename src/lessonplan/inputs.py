@@ -34,16 +34,22 @@ def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     return "; ".join(parts)
 
 
-def read_json_file(path: str | Path, what: str) -> Any:
+def read_text_file(path: str | Path, what: str, *, encoding: str = "utf-8") -> str:
+    """A file's text, or a :class:`BadInputError` naming the file and what is wrong."""
     p = Path(path)
     if not p.exists():
         raise BadInputError(f"{what} file not found: {p}")
     if not p.is_file():
         raise BadInputError(f"{what} path is not a file: {p}")
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInputError(f"cannot read {what} file {p}: {exc}") from exc
+
+
+def read_json_file(path: str | Path, what: str) -> Any:
+    p = Path(path)
+    text = read_text_file(p, what)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,10 +83,7 @@ def parse_catalog(text: str, *, fmt: str, name: str = "catalog") -> list[CanDoDe
         raise BadInputError(f"unsupported catalog format {fmt!r}: use .json or .csv")
     report = read_catalog(text, fmt=fmt, name=name)
     if report.problems:
-        label = report.problems[0].label
-        raise BadInputError(
-            f"{name}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}"
-        )
+        raise BadInputError(report.refusal(name))
     return report.descriptors
 
 
@@ -90,8 +93,5 @@ def load_catalog_file(path: str | Path, *, fmt: str | None = None) -> list[CanDo
 
     report = read_catalog_file(path, fmt=fmt)
     if report.problems:
-        label = report.problems[0].label
-        raise BadInputError(
-            f"{path}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}"
-        )
+        raise BadInputError(report.refusal(str(path)))
     return report.descriptors

@@ -52,12 +52,9 @@ def read_catalog(text: str, *, fmt: str | None = None, name: str = "catalog") ->
 
 
 def read_catalog_file(path: str | Path, *, fmt: str | None = None) -> ImportReport:
+    from lessonplan.inputs import read_text_file
+
     p = Path(path)
-    if not p.is_file():
-        raise BadInputError(f"catalog file not found: {p}")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"cannot read catalog file {p}: {exc}") from exc
+    text = read_text_file(p, "catalog", encoding="utf-8-sig")
     chosen = fmt or detect_format(text, suffix=p.suffix)
     return read_catalog(text, fmt=chosen, name=str(p))

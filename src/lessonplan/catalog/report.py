@@ -34,6 +34,11 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def refusal(self, name: str) -> str:
+        """The one line an all-or-nothing import fails with: how many rows were bad, which."""
+        label = self.problems[0].label if self.problems else "row"
+        return f"{name}: {len(self.problems)} bad {label}(s), nothing imported: {self.summary()}"
+
     def summary(self, limit: int = 5) -> str:
         shown = " | ".join(str(p) for p in self.problems[:limit])
         more = len(self.problems) - limit

@@ -283,11 +283,7 @@ def catalog_import(
             print_json(report.as_json())
         for problem in report.problems:
             typer.echo(f"bad {problem}", err=True)
-        label = report.problems[0].label
-        fail(
-            f"{file}: {len(report.problems)} bad {label}(s), nothing imported: {report.summary()}",
-            2,
-        )
+        fail(report.refusal(str(file)), 2)
 
     async def body(rt: Runtime) -> None:
         count = await rt.store.upsert_descriptors(descriptors=report.descriptors)

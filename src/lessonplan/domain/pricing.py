@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,6 @@ class PriceTable:
         return price.cost(prompt_tokens, completion_tokens, cached, cache_write)
 
 
-def _optional(entry: dict[str, object], name: str) -> float | None:
+def _optional(entry: dict[str, Any], name: str) -> float | None:
     value = entry.get(name)
-    return None if value is None else float(value)  # type: ignore[arg-type]
+    return None if value is None else float(value)

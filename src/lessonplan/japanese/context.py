@@ -15,24 +15,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lessonplan.japanese.kana import normalize_width
+from lessonplan.japanese.lexicon import LEXICON
 
 if TYPE_CHECKING:
     from lessonplan.japanese.analyser import Token
 
 _TILDES = {"～", "〜", "~"}
 _HYPHENS = {"-", "‐", "−", "ー", "－"}
-_DIGITS = {
-    "0": "ぜろ",
-    "1": "いち",
-    "2": "に",
-    "3": "さん",
-    "4": "よん",
-    "5": "ご",
-    "6": "ろく",
-    "7": "なな",
-    "8": "はち",
-    "9": "きゅう",
-}
 _TEN_MINUTES_BEFORE = (
     "かか",
     "掛か",
@@ -149,12 +138,12 @@ def _read_as(token: Token, reading: str, *, pos: str, pos2: str) -> Token:
 
 
 def _temperature_tenths(token: Token) -> Token:
-    number = token.surface[:-1]
-    digits = _digits(replace(token, surface=number)) if number else None
-    if digits is None or len(digits) != 1:
+    """N分 after N度 of a temperature: one digit, read ぶ (5分 ごぶ)."""
+    digit = normalize_width(token.surface[:-1])
+    if len(digit) != 1 or not digit.isdigit():
         return token
-    head = _DIGITS[digits]
-    return replace(token, reading=head + "ぶ", segments=((number, head), ("分", "ぶ")))
+    head = LEXICON.digits[digit]
+    return replace(token, reading=head + "ぶ", segments=((token.surface[:-1], head), ("分", "ぶ")))
 
 
 def _phone_at(tokens: list[Token], i: int) -> tuple[int, list[Token]] | None:
@@ -178,7 +167,7 @@ def _phone_at(tokens: list[Token], i: int) -> tuple[int, list[Token]] | None:
             hyphen = tokens[i + 2 * k - 1]
             out.append(_read_as(hyphen, "の", pos="助詞", pos2="格助詞"))
         for char in group.surface:
-            reading = _DIGITS[normalize_width(char)]
+            reading = LEXICON.digits[normalize_width(char)]
             out.append(
                 replace(
                     group,

@@ -140,7 +140,7 @@ _ANIMATE_SUFFIX = (
 
 
 def _animate(noun: Token) -> bool:
-    if noun.pos == "代名詞" or noun.pos2 == "固有名詞":
+    if noun.pos2 == "固有名詞":
         return True
     return (
         noun.lemma in _ANIMATE or noun.surface in _ANIMATE or noun.surface.endswith(_ANIMATE_SUFFIX)
@@ -163,5 +163,5 @@ def animacy_issues(surface: str, path: str) -> list[QualityIssue]:
             "people and animals; a thing or place takes ある "
             f"({noun.surface}{particle.surface}あります)."
         )
-        return [warning("grammar.iru_for_thing", msg, f"{path}")]
+        return [warning("grammar.iru_for_thing", msg, path)]
     return []
