@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     client_keys: str = ""  # KEY=SCOPE entries
     client_keys_file: Path | None = None
     metalanguage: str = "en"
+    # Every new lesson version is stored published (recorded as such in its review history)
+    # instead of as a draft waiting for review: for products that serve lessons unreviewed.
+    auto_publish: bool = False
 
     # LLM call policy
     llm_timeout_seconds: float = Field(default=60.0, gt=0)

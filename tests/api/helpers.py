@@ -151,3 +151,14 @@ async def stream_raw(
     async with asyncio.timeout(20):
         await app(scope, receive, send)
     return events
+
+
+async def publish(client: Any, lesson_id: str, *, version: int | None = None) -> None:
+    """Walk a lesson version through review to published, as an admin reviewer would."""
+    for state in ("in_review", "approved", "published"):
+        response = await client.post(
+            f"{API}/lessons/{lesson_id}/review",
+            json={"state": state, "version": version, "by": "test reviewer"},
+            headers=admin(),
+        )
+        assert response.status_code == 200, response.text

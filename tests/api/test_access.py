@@ -29,6 +29,7 @@ from .helpers import (
     admin,
     api_settings,
     assert_problem,
+    publish,
     serve,
 )
 
@@ -45,6 +46,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/lessons?learner_id=maria", None),
     ("GET", "/lessons/L-000000000000", None),
     ("POST", "/lessons/L-000000000000/stages/content/regenerate", {}),
+    ("GET", "/lessons/L-000000000000/versions", None),
+    ("GET", "/lessons/L-000000000000/reviews", None),
+    ("POST", "/lessons/L-000000000000/review", {"state": "in_review"}),
     ("GET", f"/plans/{CAN_DO}/versions", None),
     ("GET", f"/plans/{CAN_DO}/diff?v1=1&v2=2", None),
     ("POST", f"/plans/{CAN_DO}/rollback", {"version": 1}),
@@ -109,6 +113,9 @@ async def test_a_bound_key_reaches_only_its_learners(client: httpx.AsyncClient) 
     mine = await _compile(client, {"learner_id": "maria"}, headers=MARIA)
     assert mine.status_code == 200, mine.text
     my_lesson = mine.json()["lesson"]["lesson_id"]
+    # a learner is served published versions only: the new draft is not one yet
+    assert_problem(await client.get(f"{API}/lessons/{my_lesson}", headers=MARIA), 404)
+    await publish(client, my_lesson)
     assert (await client.get(f"{API}/lessons/{my_lesson}", headers=MARIA)).status_code == 200
     tenant = await _compile(client, {"profile": {**PROFILE, "learner_id": "acme/7"}}, headers=MARIA)
     assert tenant.status_code == 200, tenant.text
@@ -134,7 +141,9 @@ async def test_a_bound_key_reaches_only_its_learners(client: httpx.AsyncClient) 
         ),
     ):
         assert_problem(response, 404, "unknown_lesson")
-    ken_after = await client.get(f"{API}/lessons/{ken_lesson}")
+    ken_after = await client.get(
+        f"{API}/lessons/{ken_lesson}", params={"drafts": "true"}, headers=admin()
+    )
     assert ken_after.json()["version"] == 1  # the refused regeneration wrote nothing
 
     # a bound key must say which of its learners; global figures are not for it
@@ -147,7 +156,8 @@ async def test_a_bound_key_reaches_only_its_learners(client: httpx.AsyncClient) 
     )
     assert regenerated.status_code == 200, regenerated.text
     listed = await client.get(f"{API}/lessons", params={"learner_id": "maria"}, headers=MARIA)
-    assert [row["lesson_id"] for row in listed.json()] == [my_lesson]
+    # the regenerated version 2 is a draft: maria still gets the published version 1
+    assert [(row["lesson_id"], row["version"]) for row in listed.json()] == [(my_lesson, 1)]
 
 
 @pytest.mark.parametrize("route", ["plan", "compile", "compile/stream"])

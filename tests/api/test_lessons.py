@@ -6,7 +6,9 @@ import httpx
 
 from lessonplan.domain.lesson import STAGES
 
-from .helpers import API, CAN_DO, KIT, PROFILE, assert_problem
+from .helpers import API, CAN_DO, KIT, PROFILE, admin, assert_problem, publish
+
+DRAFTS = {"drafts": "true"}
 
 
 async def test_compile_returns_a_lesson_that_get_returns_again(client: httpx.AsyncClient) -> None:
@@ -21,14 +23,19 @@ async def test_compile_returns_a_lesson_that_get_returns_again(client: httpx.Asy
     assert lesson["learner_id"] == PROFILE["learner_id"]
     assert lesson["can_do_id"] == CAN_DO
 
-    got = await client.get(f"{API}/lessons/{lesson['lesson_id']}")
+    assert lesson["review_state"] == "draft"
+
+    # an admin reads the draft back; learners get it once it is published
+    got = await client.get(f"{API}/lessons/{lesson['lesson_id']}", params=DRAFTS, headers=admin())
     assert got.status_code == 200
     assert got.json() == lesson
+    assert_problem(await client.get(f"{API}/lessons/{lesson['lesson_id']}"), 404, "unknown_lesson")
 
+    await publish(client, lesson["lesson_id"])
     mine = await client.get(
         f"{API}/lessons/{lesson['lesson_id']}", params={"learner_id": PROFILE["learner_id"]}
     )
-    assert mine.json() == lesson
+    assert mine.json() == {**lesson, "review_state": "published"}
 
 
 async def test_lesson_of_another_learner_is_404(client: httpx.AsyncClient) -> None:
@@ -89,10 +96,13 @@ async def test_regenerate_one_stage_reuses_the_plan(client: httpx.AsyncClient) -
     before, after = compiled["lesson"]["stages"], body["lesson"]["stages"]
     for stage in ("content", "comprehension", "interaction"):
         assert after[stage] == before[stage]
-    latest = (await client.get(f"{API}/lessons/{lesson_id}")).json()
+    drafts = {"params": DRAFTS, "headers": admin()}
+    latest = (await client.get(f"{API}/lessons/{lesson_id}", **drafts)).json()
     assert latest == body["lesson"]
-    first = (await client.get(f"{API}/lessons/{lesson_id}", params={"version": 1})).json()
-    assert first == compiled["lesson"]
+    first = await client.get(
+        f"{API}/lessons/{lesson_id}", params={"version": 1, **DRAFTS}, headers=admin()
+    )
+    assert first.json() == compiled["lesson"]
 
 
 async def test_regenerate_validates_stage_and_lesson(client: httpx.AsyncClient) -> None:
@@ -119,9 +129,11 @@ async def test_list_a_learners_lessons(client: httpx.AsyncClient) -> None:
     await client.post(f"{API}/cando/JF:106/compile", json={"profile": {"learner_id": "other"}})
     response = await client.get(f"{API}/lessons", params={"learner_id": "lister"})
     assert response.status_code == 200
-    rows = response.json()
-    assert [(r["lesson_id"], r["version"], r["status"]) for r in rows] == [
-        (mine.json()["lesson_id"], 1, "complete")
+    assert response.json() == []  # nothing published yet
+    await publish(client, mine.json()["lesson_id"])
+    rows = (await client.get(f"{API}/lessons", params={"learner_id": "lister"})).json()
+    assert [(r["lesson_id"], r["version"], r["status"], r["review_state"]) for r in rows] == [
+        (mine.json()["lesson_id"], 1, "complete", "published")
     ]
     missing = await client.get(f"{API}/lessons")
     assert missing.status_code == 422  # a listing is always one learner's

@@ -18,7 +18,7 @@ from lessonplan.providers.factory import make_provider
 from lessonplan.providers.fake import FakeProvider
 from lessonplan.service.runtime import Runtime
 
-from .helpers import API, CAN_DO, PROFILE, api_settings, parse_sse, serve, stream_raw
+from .helpers import API, CAN_DO, PROFILE, admin, api_settings, parse_sse, serve, stream_raw
 
 STREAM = f"{API}/cando/{CAN_DO}/compile/stream"
 
@@ -41,7 +41,9 @@ async def test_stream_events_in_order_and_lesson_equals_get(client: httpx.AsyncC
     assert order.index("content") < order.index("comprehension")
 
     lesson = events[-1][1]
-    got = await client.get(f"{API}/lessons/{lesson['lesson_id']}")
+    got = await client.get(
+        f"{API}/lessons/{lesson['lesson_id']}", params={"drafts": "true"}, headers=admin()
+    )
     assert got.status_code == 200
     assert got.json() == lesson
 

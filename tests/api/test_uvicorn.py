@@ -85,11 +85,16 @@ def test_compile_through_a_real_uvicorn_process(tmp_path: Path) -> None:
                 compiled = client.post(f"{API}/cando/{CAN_DO}/compile", json={"profile": PROFILE})
                 assert compiled.status_code == 200, compiled.text
                 lesson = compiled.json()["lesson"]
-                got = client.get(f"{API}/lessons/{lesson['lesson_id']}")
+                url = f"{API}/lessons/{lesson['lesson_id']}"
+                assert client.get(url, headers=maria).status_code == 404  # a draft
+                reviewer = {"X-API-Key": "served-key-4b9e2c"}
+                got = client.get(url, params={"drafts": "true"}, headers=reviewer)
                 assert got.json() == lesson
-                assert client.get(f"{API}/lessons/{lesson['lesson_id']}", headers=maria).json() == (
-                    lesson
-                )
+                for state in ("in_review", "approved", "published"):
+                    moved = client.post(f"{url}/review", json={"state": state}, headers=reviewer)
+                    assert moved.status_code == 200, moved.text
+                published = {**lesson, "review_state": "published"}
+                assert client.get(url, headers=maria).json() == published
                 ken = client.post(
                     f"{API}/cando/{CAN_DO}/compile",
                     json={"profile": {**PROFILE, "learner_id": "ken"}},

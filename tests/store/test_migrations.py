@@ -5,6 +5,7 @@ PostgreSQL database, upgrading twice changes nothing, and the migrations match `
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,53 @@ async def test_concurrent_first_upgrades_do_not_collide(db_url: str) -> None:
     await asyncio.gather(*(upgrade_to_head(db_url) for _ in range(5)))
     _, diffs, revision = await _inspect(db_url)
     assert diffs == [] and revision == head_revision()
+
+
+async def test_lessons_stored_before_reviews_stay_served_after_the_upgrade(db_url: str) -> None:
+    """Learners were served every stored version before review states existed: the upgrade
+    marks those versions published (and says so in their history), so learners lose nothing."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from lessonplan.store.engine import alembic_config
+
+    def upgrade(connection: Connection, revision: str) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+    then = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    if db_url.startswith("sqlite"):
+        then = then.replace(tzinfo=None)  # stored as naive UTC, as tables.UTCDateTime does
+    engine = create_engine(db_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade, "0006")
+            await conn.execute(
+                text(
+                    "INSERT INTO lessons (lesson_id, can_do_id, learner_id, profile_hash, kit_hash,"
+                    " latest_version, created_at, updated_at)"
+                    " VALUES ('L-old', 'JF:105', 'maria', 'p', 'k', 1, :now, :now)"
+                ),
+                {"now": then},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO lesson_versions (lesson_id, version, plan_json, plan_source,"
+                    " metalanguage, status, stages, created_at)"
+                    " VALUES ('L-old', 1, '{}', 'offline', 'en', 'complete', '{}', :now)"
+                ),
+                {"now": then},
+            )
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade, "head")
+            state = (
+                await conn.execute(text("SELECT review_state FROM lesson_versions"))
+            ).scalar_one()
+            history = (
+                await conn.execute(text("SELECT version, from_state, to_state FROM lesson_reviews"))
+            ).all()
+    finally:
+        await engine.dispose()
+    assert state == "published"
+    assert [tuple(row) for row in history] == [(1, None, "published")]

@@ -26,6 +26,7 @@ from lessonplan.domain.models import (
     PlanSource,
     PrelessonKit,
 )
+from lessonplan.domain.review import MAX_ACTOR_CHARS, MAX_NOTE_CHARS, ReviewState
 from lessonplan.domain.textcheck import validate_checked
 
 LearnerIdField = Field(default=None, min_length=1, max_length=200, pattern=ID_PATTERN)
@@ -244,6 +245,37 @@ class LessonSummaryOut(BaseModel):
     status: Literal["complete", "partial", "failed"]
     plan_version: int | None
     updated_at: datetime
+    review_state: ReviewState = "draft"
+
+
+class LessonVersionOut(BaseModel):
+    """One version of a lesson, without its stages."""
+
+    version: int
+    review_state: ReviewState
+    status: Literal["complete", "partial", "failed"]
+    plan_version: int | None
+    plan_source: str
+    created_at: datetime
+
+
+class ReviewRequest(BaseModel):
+    """Move a lesson version to another review state."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: ReviewState = Field(description="the state to move to")
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="the version (the latest by default)"
+    )
+    note: str | None = Field(
+        default=None, max_length=MAX_NOTE_CHARS, description="why: required to reject"
+    )
+    by: str | None = Field(
+        default=None,
+        max_length=MAX_ACTOR_CHARS,
+        description="who is reviewing (a name), recorded beside the API key's label",
+    )
 
 
 class CatalogPage(BaseModel):

@@ -14,7 +14,7 @@ import ipaddress
 import json
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -94,6 +94,36 @@ def require_admin_for_no_cache(caller: Caller, use_cache: bool) -> None:
     call, so only an admin may ask for it over HTTP (the CLI's ``--no-cache`` stays)."""
     if not use_cache and not caller.is_admin:
         raise ApiProblem(403, "admin_required", "use_cache: false needs an admin API key")
+
+
+DraftsQuery = Annotated[
+    bool,
+    Query(
+        description="also versions not yet published (draft, in review, approved, rejected): "
+        "needs an admin key (or a local server with no keys configured)"
+    ),
+]
+
+
+def can_review(caller: Caller) -> bool:
+    """Authors and reviewers: an admin key, or the local user of a server with no keys (which
+    answers loopback clients only)."""
+    return caller.is_admin or caller.role == "local"
+
+
+def require_drafts_access(caller: Caller, drafts: bool) -> None:
+    """Learners are served published versions only; drafts are for reviewers."""
+    if drafts and not can_review(caller):
+        raise ApiProblem(
+            403, "admin_required", "drafts (unpublished lesson versions) need an admin API key"
+        )
+
+
+def require_reviewer(caller: Caller) -> None:
+    if not can_review(caller):
+        raise ApiProblem(
+            403, "admin_required", "reviewing lessons (and reading drafts) needs an admin API key"
+        )
 
 
 def unknown_learner(learner_id: str) -> ApiProblem:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.models import DomainPlan, Register
+from lessonplan.domain.review import ReviewState
 
 StageName = Literal["content", "comprehension", "production", "interaction"]
 STAGES: tuple[StageName, ...] = ("content", "comprehension", "production", "interaction")
@@ -250,6 +251,8 @@ class Lesson(BaseModel):
     stages: dict[StageName, StageRecord]
     created_at: datetime | None = None
     quality_issues: list[QualityIssue] = Field(default_factory=list)
+    # Where the version is in the review workflow: learners are served published versions only.
+    review_state: ReviewState = "draft"
 
     def stage_data(self, name: StageName) -> BaseModel | None:
         record = self.stages.get(name)

@@ -205,6 +205,7 @@ async def _compile(
             )
     ordered = {name: records[name] for name in STAGES}
     issues = await lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
+    review_state, review_actor = rt.initial_review()
     lesson = await rt.store.save_lesson(
         lesson_id=None,
         can_do_id=descriptor.uid,
@@ -220,6 +221,8 @@ async def _compile(
         profile=learner,
         kit=lesson_kit,
         quality_issues=issues,
+        review_state=review_state,
+        review_actor=review_actor,
     )
     timings["total"] = (time.perf_counter() - t0) * 1000
     await _emit(

@@ -125,6 +125,7 @@ async def merge_stage(
         else:
             plan, plan_source, plan_version = new_plan
         issues = lesson_issues(stages, plan, kit)
+        review_state, review_actor = rt.initial_review()
         saved = await tx.lessons.add_version(
             lesson_id=latest.lesson_id,
             can_do_id=latest.can_do_id,
@@ -138,6 +139,8 @@ async def merge_stage(
             stages=stages,
             now=rt.now(),
             quality_issues=issues,
+            review_state=review_state,
+            review_actor=review_actor,
         )
     await rt.record([lesson_quality_event(rt, stages, issues, can_do_id=saved.can_do_id)])
     return saved

@@ -17,6 +17,7 @@ from lessonplan import metrics
 from lessonplan.config import Settings, get_settings
 from lessonplan.domain.models import PlanResult
 from lessonplan.domain.pricing import PriceTable
+from lessonplan.domain.review import ReviewState
 from lessonplan.errors import ConfigurationError
 from lessonplan.providers.base import LLMProvider
 from lessonplan.providers.factory import make_provider
@@ -121,6 +122,12 @@ class Runtime:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
+
+    def initial_review(self) -> tuple[ReviewState, str]:
+        """The state a new lesson version starts in, and who set it (see ``auto_publish``)."""
+        if self.settings.auto_publish:
+            return "published", "auto-publish (LESSONPLAN_AUTO_PUBLISH)"
+        return "draft", ""
 
     def now(self) -> datetime:
         return self.clock()

@@ -113,6 +113,19 @@ class LessonSummary:
     status: str
     plan_version: int | None
     updated_at: datetime
+    review_state: str = "draft"
+
+
+@dataclass(frozen=True, slots=True)
+class LessonVersionSummary:
+    """One version of a lesson, without its stages: for version pickers and review queues."""
+
+    version: int
+    review_state: str
+    status: str
+    plan_version: int | None
+    plan_source: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

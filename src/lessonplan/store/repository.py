@@ -42,6 +42,7 @@ from lessonplan.domain.hashing import Lineage, PlanKey
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
+from lessonplan.domain.review import INITIAL_STATE, ReviewEvent, ReviewState
 from lessonplan.store.engine import (
     backend_of,
     create_engine,
@@ -56,6 +57,7 @@ from lessonplan.store.records import (
     CacheStats,
     GenerationEvent,
     LessonSummary,
+    LessonVersionSummary,
     LineageRecord,
     PlanVersion,
 )
@@ -449,6 +451,8 @@ class Store:
         profile: LearnerProfile | None = None,
         kit: PrelessonKit | None = None,
         quality_issues: Sequence[QualityIssue] | None = None,
+        review_state: ReviewState = INITIAL_STATE,
+        review_actor: str = "",
     ) -> Lesson:
         """Store a new version of a lesson with exactly these stages (see
         :meth:`LessonRepository.add_version`); to change one stage use a transaction."""
@@ -468,13 +472,36 @@ class Store:
                 profile=profile,
                 kit=kit,
                 quality_issues=quality_issues,
+                review_state=review_state,
+                review_actor=review_actor,
             )
 
     async def get_lesson(
-        self, *, lesson_id: str, version: int | None = None, learner_id: str | None = None
+        self,
+        *,
+        lesson_id: str,
+        version: int | None = None,
+        learner_id: str | None = None,
+        published_only: bool = False,
     ) -> Lesson | None:
         async with self._read() as tx:
-            return await tx.lessons.get(lesson_id=lesson_id, version=version, learner_id=learner_id)
+            return await tx.lessons.get(
+                lesson_id=lesson_id,
+                version=version,
+                learner_id=learner_id,
+                published_only=published_only,
+            )
+
+    async def lesson_versions(self, *, lesson_id: str) -> list[LessonVersionSummary]:
+        """Every version of a lesson with its review state, oldest first."""
+        async with self._read() as tx:
+            return await tx.reviews.versions(lesson_id=lesson_id)
+
+    async def review_history(
+        self, *, lesson_id: str, version: int | None = None
+    ) -> list[ReviewEvent]:
+        async with self._read() as tx:
+            return await tx.reviews.history(lesson_id=lesson_id, version=version)
 
     async def get_lesson_inputs(self, *, lesson_id: str) -> tuple[LearnerProfile, PrelessonKit]:
         async with self._read() as tx:
@@ -490,10 +517,14 @@ class Store:
         learner_id: str | None = None,
         can_do_id: str | None = None,
         limit: int = 200,
+        published_only: bool = False,
     ) -> list[LessonSummary]:
         async with self._read() as tx:
             return await tx.lessons.summaries(
-                learner_id=learner_id, can_do_id=can_do_id, limit=limit
+                learner_id=learner_id,
+                can_do_id=can_do_id,
+                limit=limit,
+                published_only=published_only,
             )
 
     # --- events --------------------------------------------------------------------------------

@@ -213,6 +213,24 @@ class LessonVersionRow(Base):
     stages: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     quality_issues: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    # The version's review state now; its history is in ``lesson_reviews``.
+    review_state: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+
+
+class LessonReviewRow(Base):
+    """One change of a lesson version's review state (append-only: the history)."""
+
+    __tablename__ = "lesson_reviews"
+    __table_args__ = (Index("ix_lesson_reviews_lesson", "lesson_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    lesson_id: Mapped[str] = mapped_column(String(64), ForeignKey("lessons.lesson_id"))
+    version: Mapped[int] = mapped_column(Integer)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
 
 
 class GenerationEventRow(Base):

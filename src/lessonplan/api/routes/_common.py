@@ -21,6 +21,7 @@ _DESCRIPTIONS = {
     403: "Wrong API key, a client key on an admin-only route or option, or admin routes "
     "disabled (no admin key configured)",
     404: "Unknown descriptor, lesson, learner or version, or a learner the key does not reach",
+    409: "The change conflicts with the current state (e.g. a review move not allowed from it)",
     413: "Request body too large",
     422: "Invalid request: the fields at fault are listed in `errors`",
     429: "The LLM provider is rate limiting and no fallback was left",

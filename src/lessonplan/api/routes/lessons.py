@@ -8,11 +8,25 @@ from fastapi import APIRouter, Body, Query
 
 from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep
 from lessonplan.api.routes._common import GENERATION, problems
-from lessonplan.api.schemas import LessonSummaryOut, RegenerateRequest, RegenerateResponse
-from lessonplan.api.security import CallerDep, require_learner
+from lessonplan.api.schemas import (
+    LessonSummaryOut,
+    LessonVersionOut,
+    RegenerateRequest,
+    RegenerateResponse,
+    ReviewRequest,
+)
+from lessonplan.api.security import (
+    CallerDep,
+    DraftsQuery,
+    require_drafts_access,
+    require_learner,
+    require_reviewer,
+)
 from lessonplan.domain.lesson import Lesson, StageName
+from lessonplan.domain.review import LEARNER_VISIBLE, ReviewEvent
 from lessonplan.errors import UnknownLessonError
 from lessonplan.service.regenerate import regenerate_stage
+from lessonplan.service.review import change_review_state
 
 router = APIRouter(prefix="/lessons", tags=["lessons"])
 
@@ -21,7 +35,8 @@ router = APIRouter(prefix="/lessons", tags=["lessons"])
     "",
     response_model=list[LessonSummaryOut],
     responses=problems(401, 403, 404, 422),
-    summary="A learner's lessons, latest version of each, most recently updated first",
+    summary="A learner's lessons, latest published version of each (latest of any state with "
+    "?drafts=true and an admin key), most recently updated first",
 )
 async def list_lessons(
     rt: RuntimeDep,
@@ -33,9 +48,13 @@ async def list_lessons(
         str | None, Query(min_length=1, max_length=200, pattern=ID_PATTERN)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    drafts: DraftsQuery = False,
 ) -> list[LessonSummaryOut]:
     require_learner(caller, learner_id)
-    found = await rt.store.list_lessons(learner_id=learner_id, can_do_id=can_do_id, limit=limit)
+    require_drafts_access(caller, drafts)
+    found = await rt.store.list_lessons(
+        learner_id=learner_id, can_do_id=can_do_id, limit=limit, published_only=not drafts
+    )
     return [LessonSummaryOut.model_validate(s, from_attributes=True) for s in found]
 
 
@@ -43,7 +62,8 @@ async def list_lessons(
     "/{lesson_id}",
     response_model=Lesson,
     responses=problems(401, 403, 404, 422),
-    summary="A stored lesson (latest version unless ?version=N)",
+    summary="A stored lesson: its latest published version (or ?version=N if published); "
+    "?drafts=true with an admin key reaches versions in any review state",
 )
 async def get_lesson(
     rt: RuntimeDep,
@@ -59,13 +79,18 @@ async def get_lesson(
             description="the caller's learner: another learner's lesson is 404",
         ),
     ] = None,
+    drafts: DraftsQuery = False,
 ) -> Lesson:
     if learner_id is not None:
         require_learner(caller, learner_id)
-    lesson = await rt.store.get_lesson(lesson_id=lesson_id, version=version, learner_id=learner_id)
+    require_drafts_access(caller, drafts)
+    lesson = await rt.store.get_lesson(
+        lesson_id=lesson_id, version=version, learner_id=learner_id, published_only=not drafts
+    )
     if lesson is None or not caller.reaches(lesson.learner_id):
         which = f" version {version}" if version is not None else ""
-        raise UnknownLessonError(f"unknown lesson {lesson_id!r}{which}")
+        published = "" if drafts else " published"
+        raise UnknownLessonError(f"no{published} lesson {lesson_id!r}{which}")
     return lesson
 
 
@@ -107,3 +132,72 @@ async def regenerate(
         timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
         lesson=result.lesson,
     )
+
+
+@router.get(
+    "/{lesson_id}/versions",
+    response_model=list[LessonVersionOut],
+    responses=problems(401, 403, 404, 422),
+    summary="A lesson's versions with their review states (published ones only without "
+    "?drafts=true)",
+)
+async def list_versions(
+    rt: RuntimeDep, caller: CallerDep, lesson_id: LessonId, drafts: DraftsQuery = False
+) -> list[LessonVersionOut]:
+    require_drafts_access(caller, drafts)
+    await _reachable(rt, caller, lesson_id)
+    found = await rt.store.lesson_versions(lesson_id=lesson_id)
+    return [
+        LessonVersionOut.model_validate(v, from_attributes=True)
+        for v in found
+        if drafts or v.review_state == LEARNER_VISIBLE
+    ]
+
+
+@router.get(
+    "/{lesson_id}/reviews",
+    response_model=list[ReviewEvent],
+    responses=problems(401, 403, 404, 422),
+    summary="Every change of review state of a lesson's versions, oldest first",
+)
+async def review_history(
+    rt: RuntimeDep,
+    caller: CallerDep,
+    lesson_id: LessonId,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> list[ReviewEvent]:
+    require_reviewer(caller)
+    await _reachable(rt, caller, lesson_id)
+    return await rt.store.review_history(lesson_id=lesson_id, version=version)
+
+
+@router.post(
+    "/{lesson_id}/review",
+    response_model=ReviewEvent,
+    responses=problems(401, 403, 404, 409, 413, 422),
+    summary="Move a lesson version to another review state (draft → in_review → approved → "
+    "published, or rejected with a note)",
+)
+async def review(
+    rt: RuntimeDep, caller: CallerDep, lesson_id: LessonId, body: ReviewRequest
+) -> ReviewEvent:
+    require_reviewer(caller)
+    await _reachable(rt, caller, lesson_id)
+    actor = f"{body.by.strip()} ({caller.label})" if body.by and body.by.strip() else caller.label
+    return await change_review_state(
+        rt,
+        lesson_id=lesson_id,
+        version=body.version,
+        to_state=body.state,
+        note=body.note,
+        actor=actor,
+    )
+
+
+async def _reachable(rt: RuntimeDep, caller: CallerDep, lesson_id: str) -> None:
+    if caller.is_bound:
+        current = await rt.store.get_lesson(lesson_id=lesson_id)
+        if current is None or not caller.reaches(current.learner_id):
+            raise UnknownLessonError(f"unknown lesson {lesson_id!r}")
+    elif not await rt.store.list_lesson_versions(lesson_id=lesson_id):
+        raise UnknownLessonError(f"unknown lesson {lesson_id!r}")

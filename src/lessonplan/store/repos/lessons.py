@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 
 from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
 from lessonplan.domain.models import DomainPlan, LearnerProfile, PrelessonKit
+from lessonplan.domain.review import INITIAL_STATE, LEARNER_VISIBLE, ReviewState
 from lessonplan.errors import UnknownLessonError
 from lessonplan.store import sql
 from lessonplan.store.records import LessonSummary
@@ -41,6 +42,7 @@ _LESSON_COLUMNS = (
     _versions.c.stages,
     _versions.c.created_at,
     _versions.c.quality_issues,
+    _versions.c.review_state,
 )
 
 
@@ -66,8 +68,11 @@ class LessonRepository(Repository):
         profile: LearnerProfile | None = None,
         kit: PrelessonKit | None = None,
         quality_issues: Sequence[QualityIssue] | None = None,
+        review_state: ReviewState = INITIAL_STATE,
+        review_actor: str = "",
     ) -> Lesson:
-        """Store the next version of a lesson.
+        """Store the next version of a lesson, in ``review_state`` (a state other than draft is
+        recorded in the review history as set by ``review_actor``).
 
         With ``lesson_id=None`` the lesson of (descriptor, learner, whole-profile hash, whole-kit
         hash) is found or created; with an id, that lesson must exist and belong to
@@ -133,8 +138,21 @@ class LessonRepository(Repository):
                 stages={name: record.model_dump(mode="json") for name, record in stages.items()},
                 created_at=now,
                 quality_issues=issues_to_json(quality_issues or []),
+                review_state=review_state,
             )
         )
+        if review_state != INITIAL_STATE:
+            await self.conn.execute(
+                sql.lesson_reviews.insert().values(
+                    lesson_id=row.lesson_id,
+                    version=row.latest_version,
+                    from_state=None,
+                    to_state=review_state,
+                    actor=review_actor or "lessonplan",
+                    note=None,
+                    at=now,
+                )
+            )
         return Lesson(
             lesson_id=row.lesson_id,
             version=row.latest_version,
@@ -150,6 +168,7 @@ class LessonRepository(Repository):
             stages=dict(stages),
             created_at=now,
             quality_issues=list(quality_issues or []),
+            review_state=review_state,
         )
 
     async def latest_for_update(
@@ -166,20 +185,31 @@ class LessonRepository(Repository):
         return await self.get(lesson_id=lesson_id, learner_id=learner_id)
 
     async def get(
-        self, *, lesson_id: str, version: int | None = None, learner_id: str | None = None
+        self,
+        *,
+        lesson_id: str,
+        version: int | None = None,
+        learner_id: str | None = None,
+        published_only: bool = False,
     ) -> Lesson | None:
         """A lesson version (the latest by default). With ``learner_id``, a lesson owned by
-        another learner is None: one learner's lesson is never served to another.
+        another learner is None: one learner's lesson is never served to another. With
+        ``published_only``, what a learner may see: the latest published version (or ``version``
+        only if it is published).
         """
         query = (
             select(*_LESSON_COLUMNS)
             .join(_versions, _versions.c.lesson_id == _lessons.c.lesson_id)
             .where(_lessons.c.lesson_id == lesson_id)
         )
-        if version is None:
-            query = query.where(_versions.c.version == _lessons.c.latest_version)
-        else:
+        if version is not None:
             query = query.where(_versions.c.version == version)
+        elif published_only:
+            query = query.where(_versions.c.version == _latest_published(_lessons.c.lesson_id))
+        else:
+            query = query.where(_versions.c.version == _lessons.c.latest_version)
+        if published_only:
+            query = query.where(_versions.c.review_state == LEARNER_VISIBLE)
         if learner_id is not None:
             query = query.where(_lessons.c.learner_id == learner_id)
         row = (await self.conn.execute(query)).one_or_none()
@@ -210,25 +240,36 @@ class LessonRepository(Repository):
         return [int(v) for v in (await self.conn.execute(query)).scalars().all()]
 
     async def summaries(
-        self, *, learner_id: str | None = None, can_do_id: str | None = None, limit: int = 200
+        self,
+        *,
+        learner_id: str | None = None,
+        can_do_id: str | None = None,
+        limit: int = 200,
+        published_only: bool = False,
     ) -> list[LessonSummary]:
-        """Latest version of each lesson, most recently updated first, in one query."""
+        """Latest version of each lesson (latest published one with ``published_only``; a
+        lesson with none is left out), most recently updated first, in one query."""
+        shown = (
+            _latest_published(_lessons.c.lesson_id) if published_only else _lessons.c.latest_version
+        )
         query = (
             select(
                 _lessons.c.lesson_id,
-                _lessons.c.latest_version,
+                _versions.c.version,
                 _lessons.c.can_do_id,
                 _lessons.c.learner_id,
                 _lessons.c.updated_at,
                 _versions.c.status,
                 _versions.c.plan_version,
+                _versions.c.review_state,
             )
-            .join(
-                _versions,
-                and_(
-                    _versions.c.lesson_id == _lessons.c.lesson_id,
-                    _versions.c.version == _lessons.c.latest_version,
-                ),
+            .select_from(
+                _lessons.join(
+                    _versions,
+                    and_(
+                        _versions.c.lesson_id == _lessons.c.lesson_id, _versions.c.version == shown
+                    ),
+                )
             )
             .order_by(_lessons.c.updated_at.desc(), _lessons.c.lesson_id)
             .limit(limit)
@@ -240,15 +281,26 @@ class LessonRepository(Repository):
         return [
             LessonSummary(
                 lesson_id=row.lesson_id,
-                version=row.latest_version,
+                version=row.version,
                 can_do_id=row.can_do_id,
                 learner_id=row.learner_id,
                 status=row.status,
                 plan_version=row.plan_version,
                 updated_at=row.updated_at,
+                review_state=row.review_state,
             )
             for row in (await self.conn.execute(query)).all()
         ]
+
+
+def _latest_published(lesson_id: Any) -> Any:
+    """The number of a lesson's latest published version (a correlated scalar subquery)."""
+    published = _versions.alias("published")
+    return (
+        select(func.max(published.c.version))
+        .where(published.c.lesson_id == lesson_id, published.c.review_state == LEARNER_VISIBLE)
+        .scalar_subquery()
+    )
 
 
 def _lesson(row: Any) -> Lesson:
@@ -267,4 +319,5 @@ def _lesson(row: Any) -> Lesson:
         stages={name: StageRecord.model_validate(data) for name, data in dict(row.stages).items()},
         created_at=row.created_at,
         quality_issues=issues_from_json(row.quality_issues),
+        review_state=row.review_state,
     )
