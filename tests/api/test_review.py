@@ -62,7 +62,8 @@ async def test_wrong_moves_are_clear_problems_and_change_nothing(
         await _move(client, lesson_id, state="published"), 409, "invalid_transition"
     )
     assert skipped["detail"] == (
-        "a draft version cannot become published: from draft it can go to in_review, rejected"
+        "the version is draft and cannot become published: from draft it can go to in_review, "
+        "rejected"
     )
     no_note = assert_problem(await _move(client, lesson_id, state="rejected"), 422, "note_required")
     assert "needs a note" in no_note["detail"]

@@ -26,7 +26,8 @@ def test_skipping_review_is_refused_and_the_error_says_where_it_can_go() -> None
     with pytest.raises(InvalidTransitionError) as caught:
         check_transition("draft", "published", None)
     assert str(caught.value) == (
-        "a draft version cannot become published: from draft it can go to in_review, rejected"
+        "the version is draft and cannot become published: from draft it can go to in_review, "
+        "rejected"
     )
     assert caught.value.http_status == 409
 

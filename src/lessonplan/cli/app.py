@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lessonplan.cli import render
+from lessonplan.cli.review import review_command
 from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
 
@@ -37,6 +38,7 @@ app.add_typer(cache_app, name="cache")
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(learner_app, name="learner")
 app.add_typer(events_app, name="events")
+app.command("review")(review_command)
 
 ProfileOpt = Annotated[
     Path | None, typer.Option("--profile", help="Learner profile JSON file.", show_default=False)
@@ -485,6 +487,7 @@ def lesson_list(
                 "learner_id": s.learner_id,
                 "status": s.status,
                 "plan_version": s.plan_version,
+                "review_state": s.review_state,
             }
             for s in summaries
         ]
@@ -492,7 +495,7 @@ def lesson_list(
             print_json(rows)
             return
         table = render.Table(title=f"{len(rows)} lessons")
-        for col in ("lesson_id", "version", "can_do_id", "learner_id", "status", "plan_version"):
+        for col in rows[0] if rows else ("lesson_id", "version", "review_state"):
             table.add_column(col)
         for row in rows:
             table.add_row(*(str(row[c]) for c in row))

@@ -235,7 +235,8 @@ def lesson_view(lesson: Lesson, *, romaji: bool = False) -> Group:
     header = Text.from_markup(
         f"[bold]Lesson {lesson.lesson_id}[/bold] v{lesson.version} · {escape(lesson.can_do_id)} · "
         f"learner {escape(lesson.learner_id)} · status [bold]{lesson.status}[/bold] · "
-        f"plan v{lesson.plan_version} ({lesson.plan_source})"
+        f"plan v{lesson.plan_version} ({lesson.plan_source}) · "
+        f"review [bold]{lesson.review_state}[/bold]"
     )
     status = Table(title="Stages", show_header=True)
     for col in ("stage", "status", "source", "model", "ms", "attempts", "error"):

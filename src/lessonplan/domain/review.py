@@ -94,7 +94,7 @@ def check_transition(current: ReviewState, target: ReviewState, note: str | None
     allowed = TRANSITIONS[current]
     if target not in allowed:
         raise InvalidTransitionError(
-            f"a {current} version cannot become {target}: from {current} it can go to "
+            f"the version is {current} and cannot become {target}: from {current} it can go to "
             + ", ".join(allowed)
         )
     if (current, target) in NOTE_REQUIRED and cleaned is None:
