@@ -29,6 +29,7 @@ from lessonplan.errors import ConfigurationError
 from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.warmup import warming
+from lessonplan.studio import install_studio
 
 API_PREFIX = "/api/v1"
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     for module in (cando, lessons, plans, learners, admin, ops):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(get_caller)])
     app.include_router(ops.root_router)
+    install_studio(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(LoopbackOnly, enabled=not key_ring.configured)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]

@@ -234,6 +234,9 @@ class Store:
     async def get_profile(self, *, learner_id: str) -> LearnerProfile | None:
         return await self.read(lambda tx: tx.learners.get(learner_id=learner_id))
 
+    async def list_learner_ids(self, *, limit: int = 500) -> list[str]:
+        return await self.read(lambda tx: tx.learners.ids(limit=limit))
+
     # --- plan cache ----------------------------------------------------------------------------
 
     async def cache_get(

@@ -35,3 +35,8 @@ class LearnerRepository(Repository):
         query = select(_t.c.profile).where(_t.c.learner_id == learner_id)
         data = (await self.conn.execute(query)).scalar_one_or_none()
         return None if data is None else LearnerProfile.model_validate(data)
+
+    async def ids(self, *, limit: int = 500) -> list[str]:
+        """Stored learner ids, in order (for pickers)."""
+        query = select(_t.c.learner_id).order_by(_t.c.learner_id).limit(limit)
+        return [str(v) for v in (await self.conn.execute(query)).scalars().all()]

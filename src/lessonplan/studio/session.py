@@ -1,0 +1,67 @@
+"""Who is using the studio: the API key from the login cookie, and the CSRF token of its forms."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from lessonplan.access import LOCAL, Caller, KeyRing
+
+KEY_COOKIE = "lessonplan_key"
+CSRF_COOKIE = "lessonplan_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class LoginRequired(Exception):
+    """No valid key cookie while keys are configured: the page redirects to the login form."""
+
+
+class CsrfRejected(Exception):
+    """A form or script request without the token of this browser's session."""
+
+
+@dataclass(frozen=True)
+class StudioUser:
+    caller: Caller
+    csrf: str
+    new_csrf: bool  # the CSRF cookie must be set on the response
+
+    @property
+    def can_edit(self) -> bool:
+        """Compile, regenerate, review, roll back and edit: an admin key, or the local author."""
+        return self.caller.is_admin or self.caller.role == "local"
+
+    @property
+    def sees_everyone(self) -> bool:
+        return not self.caller.is_bound
+
+    @property
+    def label(self) -> str:
+        return self.caller.label
+
+
+def current_user(request: Request) -> StudioUser:
+    ring: KeyRing = request.app.state.key_ring
+    csrf = request.cookies.get(CSRF_COOKIE) or ""
+    new_csrf = len(csrf) < 32
+    if new_csrf:
+        csrf = secrets.token_urlsafe(32)
+    if not ring.configured:
+        return StudioUser(caller=LOCAL, csrf=csrf, new_csrf=new_csrf)
+    key = request.cookies.get(KEY_COOKIE) or ""
+    caller = ring.caller(key) if key else None
+    if caller is None:
+        raise LoginRequired
+    request.state.caller = caller.label
+    return StudioUser(caller=caller, csrf=csrf, new_csrf=new_csrf)
+
+
+def check_csrf(request: Request, user: StudioUser, given: str | None) -> None:
+    """The token must come back in the form field (or header) and match the cookie."""
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    if not cookie or not given or not hmac.compare_digest(cookie, given):
+        raise CsrfRejected
