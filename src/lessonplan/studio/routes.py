@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import STAGES, Lesson, StageName
 from lessonplan.domain.review import LEARNER_VISIBLE, REVIEW_STATES, TRANSITIONS, parse_state
-from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
+from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError, UsageError
 from lessonplan.service.runtime import Runtime
 from lessonplan.studio.session import (
     CSRF_COOKIE,
@@ -126,11 +126,18 @@ def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return _page(request, user, "error.html", status=status, status_code=status, message=message)
 
 
+class ReadOnlyKeyError(UsageError):
+    """A change asked for with a key that may only read."""
+
+    code = "admin_required"
+    http_status = 403
+
+
 def _require_editor(user: StudioUser) -> None:
     if not user.can_edit:
-        raise BadInputError(
+        raise ReadOnlyKeyError(
             "this needs an admin API key: you are signed in with a read-only key"
-        ) from None
+        )
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -582,7 +589,7 @@ async def dashboard(request: Request) -> HTMLResponse:
 
     user = _user(request)
     if not user.sees_everyone:
-        raise BadInputError("figures about every learner need a key not bound to learners")
+        raise ReadOnlyKeyError("figures about every learner need a key not bound to learners")
     rt = _rt(request)
     stats = await compute_stats(rt)
     charts = await _charts(rt)
