@@ -73,6 +73,17 @@ class ReviewEvent(BaseModel):
     at: datetime
 
 
+def move_label(current: ReviewState, target: ReviewState) -> str:
+    """What a button that makes this move says."""
+    if target == "in_review":
+        return "Back to review" if current == "approved" else "Submit for review"
+    if target == "approved":
+        return "Unpublish" if current == "published" else "Approve"
+    return {"published": "Publish", "rejected": "Reject", "draft": "Back to draft"}.get(
+        target, target
+    )
+
+
 def parse_state(text: str) -> ReviewState:
     """A state from user input (``in-review`` and ``In_Review`` are accepted)."""
     key = text.strip().lower().replace("-", "_").replace(" ", "_")

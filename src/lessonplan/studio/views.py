@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import FuriganaSegment, Lesson, StageName, TargetText
+from lessonplan.domain.review import move_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -111,6 +112,7 @@ def environment() -> Environment:
     env.filters["ruby"] = ruby
     env.filters["usd"] = usd
     env.globals["jtext"] = jtext
+    env.globals["move_label"] = move_label
     return env
 
 

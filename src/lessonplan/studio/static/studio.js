@@ -10,16 +10,18 @@
   // --- furigana / romaji / translations toggles, remembered across pages -----------------------
   function setupToggles() {
     var body = document.body;
-    var prefs = { furigana: true, romaji: false, translations: false };
+    var prefs = { furigana: true, romaji: false, translations: false, answers: false };
     try { Object.assign(prefs, JSON.parse(localStorage.getItem("lessonplan.display") || "{}")); } catch (e) {}
     function apply() {
       body.classList.toggle("furigana-on", !!prefs.furigana);
       body.classList.toggle("furigana-off", !prefs.furigana);
       body.classList.toggle("romaji-on", !!prefs.romaji);
+      body.classList.toggle("answers-on", !!prefs.answers);
       document.querySelectorAll("details.translation").forEach(function (d) { d.open = !!prefs.translations; });
+      document.querySelectorAll("details.answer-key").forEach(function (d) { d.open = !!prefs.answers; });
       try { localStorage.setItem("lessonplan.display", JSON.stringify(prefs)); } catch (e) {}
     }
-    [["toggle-furigana", "furigana"], ["toggle-romaji", "romaji"], ["toggle-translations", "translations"]].forEach(function (pair) {
+    [["toggle-furigana", "furigana"], ["toggle-romaji", "romaji"], ["toggle-translations", "translations"], ["toggle-answers", "answers"]].forEach(function (pair) {
       var box = document.getElementById(pair[0]);
       if (!box) { return; }
       box.checked = !!prefs[pair[1]];
