@@ -267,7 +267,7 @@ async def test_login_never_redirects_off_site(studio: httpx.AsyncClient) -> None
 async def test_compiled_for_a_stored_learner(local: httpx.AsyncClient) -> None:
     assert (await local.put("/api/v1/learners/maria/profile", json=PROFILE)).status_code == 200
     page = await local.get("/compile")
-    assert "<option>maria</option>" in page.text
+    assert '<option value="maria">maria</option>' in page.text
     response = await local.post(
         "/compile",
         data={"can_do_id": CAN_DO, "learner_id": "maria", "csrf_token": csrf_of(page.text)},

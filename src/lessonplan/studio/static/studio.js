@@ -72,7 +72,7 @@
       }
       function onEvent(name, data) {
         if (name === "plan") {
-          step("plan", "done", data.source + (data.model ? " · " + data.model : ""));
+          step("plan", "done", data.source + (data.model && data.model !== data.source ? " · " + data.model : ""));
           step("content", "running");
           message.textContent = "Writing the content…";
         } else if (name === "stage") {
