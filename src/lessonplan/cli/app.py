@@ -977,6 +977,12 @@ def serve(
         # Each worker writes its metrics here; /metrics aggregates them across workers.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lessonplan-metrics-")
 
+    shown = f"[{host}]" if ":" in host else host
+    render.err_console.print(
+        f"studio: http://{shown}:{port}/  ·  API docs: http://{shown}:{port}/docs",
+        markup=False,
+        highlight=False,
+    )
     from lessonplan.api.server import HTTP_PROTOCOL
 
     uvicorn.run(
