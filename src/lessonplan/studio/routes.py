@@ -425,6 +425,10 @@ async def lesson_page(
     descriptor = await rt.store.get_descriptor(uid=lesson.can_do_id, cached=True)
     stages = {name: lesson.stage_data(name) for name in STAGES}
     issues = {name: stage_issues(lesson, name) for name in STAGES}
+    costs = {
+        name: rt.prices.cost(record.model, record.prompt_tokens, record.completion_tokens)
+        for name, record in lesson.stages.items()
+    }
     return _page(
         request,
         user,
@@ -433,6 +437,7 @@ async def lesson_page(
         d=descriptor,
         stages=stages,
         issues=issues,
+        costs=costs,
         versions=versions,
         history=history,
         moves=TRANSITIONS[lesson.review_state],
