@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lessonplan.store.repos.batches import BatchRepository
 from lessonplan.store.repos.cache import CacheRepository
 from lessonplan.store.repos.catalog import CatalogRepository
 from lessonplan.store.repos.events import EventRepository
@@ -36,6 +37,7 @@ class Transaction:
     events: EventRepository
     catalog: CatalogRepository
     learners: LearnerRepository
+    batches: BatchRepository
 
     @classmethod
     def on(cls, conn: AsyncConnection, *, dialect: str) -> Transaction:
@@ -47,4 +49,5 @@ class Transaction:
             events=EventRepository(conn, dialect=dialect),
             catalog=CatalogRepository(conn, dialect=dialect),
             learners=LearnerRepository(conn, dialect=dialect),
+            batches=BatchRepository(conn, dialect=dialect),
         )
