@@ -43,6 +43,15 @@ async def _lessons(rt: Runtime) -> dict[str, dict[str, str]]:
     return out
 
 
+async def _journaled(rt: Runtime) -> None:
+    """Wait until the run has journaled the batch it sent."""
+    while True:
+        async with rt.store.transaction() as tx:
+            if await tx.batches.list_open():
+                return
+        await asyncio.sleep(0.02)
+
+
 async def _ledger_cost(rt: Runtime) -> float:
     await rt.flush()
     return sum(e.cost_usd for e in await rt.store.list_events())
@@ -125,8 +134,7 @@ async def test_a_crashed_run_resumes_polling_its_batch(
     sim_server.configure(batch_latency_ms=1500)
     async with await Runtime.open(Settings()) as rt:
         run = asyncio.create_task(precompile_batch(rt, select=SELECT, **POLL))
-        while sim_server.stats()["batches_created"] == 0:
-            await asyncio.sleep(0.02)
+        await _journaled(rt)
         run.cancel()  # the process dies with its batch pending at the provider
         with pytest.raises(asyncio.CancelledError):
             await run
