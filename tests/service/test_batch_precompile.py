@@ -23,8 +23,19 @@ SELECT = CatalogQuery(level="A1", limit=3)
 POLL = {"poll_seconds": 0.05, "gather_seconds": 0.1}
 
 
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sim: SimServerHandle, llm: str) -> None:
-    monkeypatch.setenv("LESSONPLAN_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'lp.db'}")
+def _env(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    sim: SimServerHandle,
+    llm: str,
+    db_url: str | None = None,
+) -> None:
+    url = db_url or f"sqlite+aiosqlite:///{tmp_path / 'lp.db'}"
+    monkeypatch.setenv("LESSONPLAN_DATABASE_URL", url)
+    # Bounded pools: the PostgreSQL server is shared with the rest of the suite.
+    monkeypatch.setenv("LESSONPLAN_DB_POOL_SIZE", "2")
+    monkeypatch.setenv("LESSONPLAN_DB_MAX_OVERFLOW", "3")
+    monkeypatch.setenv("LESSONPLAN_DB_LOCK_POOL_MAX", "4")
     monkeypatch.setenv("LESSONPLAN_LLM", llm)
     monkeypatch.setenv("OPENAI_BASE_URL", sim.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sim-key")
@@ -88,11 +99,13 @@ async def test_batch_lessons_through_both_sdks_cost_half(
 
 
 async def test_partially_failed_batch_is_completed_by_repairs(
+    db_url: str,
     tmp_path: Path,
     sim_server: SimServerHandle,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _env(monkeypatch, tmp_path, sim_server, "openai:gpt-4o-mini")
+    """On SQLite and PostgreSQL: the repair and the retry of a partial failure, then stages."""
+    _env(monkeypatch, tmp_path, sim_server, "openai:gpt-4o-mini", db_url)
     # The plan batch: one item answers prose (invalid), one errors with a 500.
     sim_server.configure(script=["ok", "prose", "server_error"])
     async with await Runtime.open(Settings()) as rt:
