@@ -51,12 +51,16 @@ class Price:
             else (self.cache_write_per_mtok)
         )
         share = self.batch_share if batch else 1.0
-        return share * (
-            plain * self.input_per_mtok
-            + cached * read_price
-            + cache_write * write_price
-            + completion_tokens * self.output_per_mtok
-        ) / 1_000_000
+        return (
+            share
+            * (
+                plain * self.input_per_mtok
+                + cached * read_price
+                + cache_write * write_price
+                + completion_tokens * self.output_per_mtok
+            )
+            / 1_000_000
+        )
 
 
 def _openai(inp: float, out: float, cached_share: float = 0.5) -> Price:
