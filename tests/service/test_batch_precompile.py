@@ -64,8 +64,12 @@ async def _journaled(rt: Runtime) -> None:
 
 
 async def _ledger_cost(rt: Runtime) -> float:
+    """The ledger's cost; every LLM call in it was a batch item."""
     await rt.flush()
-    return sum(e.cost_usd for e in await rt.store.list_events())
+    events = await rt.store.list_events()
+    calls = {e.provider for e in events if e.operation == "plan" or e.operation.startswith("stage")}
+    assert calls == {f"{rt.provider.provider}-batch"}, calls
+    return sum(e.cost_usd for e in events)
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ ItemResult = Completion | GenerationError
 BATCH_ITEM_KEY: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "lessonplan_batch_item_key", default=None
 )
+MAX_GATHER_ROUNDS = 20
 CUSTOM_ID_MAX = 64  # Anthropic: ^[a-zA-Z0-9_-]{1,64}$
 
 
@@ -109,7 +110,9 @@ class BatchProvider:
 
     @property
     def provider(self) -> str:
-        return self.inner.provider
+        """``openai-batch`` / ``anthropic-batch``: events, provenance and the Prometheus
+        ``provider`` label tell batch calls (and their batch-priced cost) from synchronous ones."""
+        return f"{self.inner.provider}-batch"
 
     @property
     def model(self) -> str:
@@ -143,14 +146,17 @@ class BatchProvider:
         return await future
 
     async def _flush_loop(self) -> None:
-        """Send what arrived together once no request came for ``gather_seconds``."""
+        """Send what arrived together once no request came for ``gather_seconds`` (or, under
+        a steady trickle, once the oldest has waited ``MAX_GATHER_ROUNDS`` times that)."""
+        loop = asyncio.get_running_loop()
         while self._pending:
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.gather_seconds)
-                continue  # another request came: keep gathering
-            except TimeoutError:
-                pass
+            started = loop.time()
+            while loop.time() - started < self.gather_seconds * MAX_GATHER_ROUNDS:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.gather_seconds)
+                except TimeoutError:
+                    break  # quiet: send
             items, self._pending = self._pending, []
             task = asyncio.create_task(self._run_batch(items))
             self._running.add(task)
