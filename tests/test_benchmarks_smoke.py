@@ -45,6 +45,7 @@ FIGURES: dict[str, list[str]] = {
     "cli_startup": ["help_ratio", "cached_plan_cpu_s", "cached_plan_ratio"],
     "memory": ["peak_rss_mb"],
     "stats_scale": ["ratio", "stats_ms_p50_small", "stats_ms_p50_large"],
+    "batch_cost": ["batch_over_sync", "batch_cached_over_sync", "sync_cached_over_sync"],
 }
 POSTGRES_ONLY = {
     ("stampede", "cross_process_calls"),
@@ -173,6 +174,12 @@ def test_counts_hold_on_any_machine(report: dict[str, Any]) -> None:
         assert cached["postgres_round_trips_per_hit"] <= 2
         assert report["http_hit"]["round_trips_per_hit"] <= 2
     assert report["memory"]["peak_rss_mb"] > 0
+
+    batch = report["batch_cost"]
+    assert batch["batch_over_sync"] == pytest.approx(0.5)  # the same tokens at half price
+    assert batch["batch_cached_over_sync"] <= batch["batch_over_sync"]
+    assert batch["runs"]["sync"]["llm_calls"] == batch["runs"]["batch"]["llm_calls"]
+    assert batch["runs"]["batch"]["batches"] >= 3  # plans, then two rounds of stages
 
 
 def _running(pid: int) -> bool:

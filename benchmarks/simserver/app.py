@@ -26,6 +26,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from benchmarks.simserver.batches import add_batch_routes
 from benchmarks.simserver.config import SimConfig, SimState
 from lessonplan.errors import LessonplanError
 from lessonplan.prompts.datablocks import parse_data_blocks
@@ -341,6 +342,8 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             )
         finally:
             state.end(status, prompt_tokens, completion_tokens)
+
+    add_batch_routes(app, state)
 
     @app.get("/_sim/stats")
     async def sim_stats() -> dict[str, Any]:

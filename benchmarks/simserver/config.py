@@ -64,6 +64,12 @@ class SimConfig(BaseModel):
     # Anthropic, for a system block marked ``cache_control``, reports
     # ``cache_creation_input_tokens`` the first time and ``cache_read_input_tokens`` after.
     cache_min_tokens: int = Field(default=1024, ge=1)
+    # Batch APIs (OpenAI files + batches, Anthropic message batches): a batch waits
+    # ``batch_latency_ms`` before its requests run (each then as a chat/messages request, with
+    # the faults above: a 5xx is an errored item, prose or missing fields an invalid answer);
+    # ``batch_expire_after`` items are answered and the rest expire (``None``: none expire).
+    batch_latency_ms: float = Field(default=0.0, ge=0)
+    batch_expire_after: int | None = Field(default=None, ge=0)
 
 
 class SimState:
@@ -91,6 +97,8 @@ class SimState:
             self.prompt_tokens = 0
             self.completion_tokens = 0
             self.cached_prompt_tokens = 0
+            self.batches_created = 0
+            self.batch_items = 0
             self._prefixes: set[str] = set()
             self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
 
@@ -113,6 +121,11 @@ class SimState:
             seen = key in self._prefixes
             self._prefixes.add(key)
             return seen
+
+    def count_batch(self, items: int) -> None:
+        with self.lock:
+            self.batches_created += 1
+            self.batch_items += items
 
     def count_cached(self, tokens: int) -> None:
         with self.lock:
@@ -170,6 +183,8 @@ class SimState:
                 "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens,
                 "cached_prompt_tokens": self.cached_prompt_tokens,
+                "batches_created": self.batches_created,
+                "batch_items": self.batch_items,
                 "script_left": len(self._script),
                 "config": self.config.model_dump(),
             }

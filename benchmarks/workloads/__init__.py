@@ -23,6 +23,7 @@ WORKLOADS: tuple[str, ...] = (
     "http_hit",
     "cli_startup",
     "stats_scale",
+    "batch_cost",
 )
 
 Runner = Callable[[Any], Awaitable[dict[str, Any]]]

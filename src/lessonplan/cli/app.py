@@ -867,6 +867,9 @@ def precompile(
     kit: KitOpt = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
     lessons: Annotated[bool, typer.Option("--lessons", help="Compile whole lessons.")] = False,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Through the provider's Batch API, at batch prices.")
+    ] = False,
     llm: LlmOpt = None,
     json_out: JsonOpt = False,
     database_url: DbOpt = None,
@@ -875,6 +878,8 @@ def precompile(
     `catalog list`: --source JF --level A2 --topic 買い物)."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from lessonplan.service.batch import batch_summary
+    from lessonplan.service.batch import precompile_batch as batch_precompile
     from lessonplan.service.precompile import precompile as do_precompile
     from lessonplan.service.precompile import selected_descriptors
 
@@ -894,17 +899,20 @@ def precompile(
             disable=json_out,
         ) as progress:
             task = progress.add_task("precompile", total=total)
-            report = await do_precompile(
+            run_it = batch_precompile if batch else do_precompile
+            report = await run_it(
                 rt,
                 level=level,
                 select=select,
                 profile=loaded_profile,
                 kit=loaded_kit,
-                concurrency=concurrency,
                 lessons=lessons,
                 on_done=lambda _uid, _src: progress.advance(task),
+                **({} if batch else {"concurrency": concurrency}),
             )
         data = {"total": report.total, "by_source": report.by_source, "failures": report.failures}
+        if batch:
+            data["batches"] = batch_summary(report)
         if json_out:
             print_json(data)
         else:

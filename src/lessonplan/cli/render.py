@@ -374,6 +374,11 @@ def precompile_table(report: dict[str, Any]) -> Table:
         table.add_row(source, str(count))
     for uid, error in report["failures"].items():
         table.add_row(Text(uid, style="red"), Text(error))
+    for b in report.get("batches", []):
+        resumed = ", resumed" if b["resumed"] else ""
+        table.add_row(
+            f"batch {b['batch_id']}", f"{b['items']} items, {b['errored']} errored{resumed}"
+        )
     return table
 
 

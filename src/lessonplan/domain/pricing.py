@@ -2,9 +2,12 @@
 
 Input tokens served from the provider's prompt cache are billed at the cached price (OpenAI: half
 the input price, a quarter for the GPT-4.1 family; Anthropic: a tenth), and Anthropic bills
-tokens written to its cache at 1.25 times the input price. The table is a starting point;
-deployments override it with ``LESSONPLAN_PRICE_TABLE`` (JSON ``{"model": {"input": 0.15,
-"output": 0.6, "cached_input": 0.075, "cache_write": 0.1875}}``; the last two are optional).
+tokens written to its cache at 1.25 times the input price. Work sent through a provider's Batch
+API (OpenAI Batch, Anthropic Message Batches) is billed at ``batch_share`` of every one of these
+prices (both providers: half); the JSON table may set ``"batch_share"`` per model. The table is
+a starting point; deployments override it with ``LESSONPLAN_PRICE_TABLE`` (JSON
+``{"model": {"input": 0.15, "output": 0.6, "cached_input": 0.075, "cache_write": 0.1875}}``;
+the last two are optional).
 Unknown models cost 0 and are reported as such.
 """
 
@@ -21,11 +24,19 @@ class Price:
     output_per_mtok: float
     cached_input_per_mtok: float | None = None  # None: the input price (no discount known)
     cache_write_per_mtok: float | None = None  # None: the input price
+    batch_share: float = 0.5  # the share of every price a Batch API request pays
 
     def cost(
-        self, prompt_tokens: int, completion_tokens: int, cached: int = 0, cache_write: int = 0
+        self,
+        prompt_tokens: int,
+        completion_tokens: int,
+        cached: int = 0,
+        cache_write: int = 0,
+        *,
+        batch: bool = False,
     ) -> float:
-        """USD for one call; ``cached`` and ``cache_write`` are parts of ``prompt_tokens``."""
+        """USD for one call; ``cached`` and ``cache_write`` are parts of ``prompt_tokens``;
+        ``batch``: the call went through a Batch API (billed at ``batch_share``)."""
         cached = max(0, min(cached, prompt_tokens))
         cache_write = max(0, min(cache_write, prompt_tokens - cached))
         plain = prompt_tokens - cached - cache_write
@@ -39,12 +50,17 @@ class Price:
             if self.cache_write_per_mtok is None
             else (self.cache_write_per_mtok)
         )
+        share = self.batch_share if batch else 1.0
         return (
-            plain * self.input_per_mtok
-            + cached * read_price
-            + cache_write * write_price
-            + completion_tokens * self.output_per_mtok
-        ) / 1_000_000
+            share
+            * (
+                plain * self.input_per_mtok
+                + cached * read_price
+                + cache_write * write_price
+                + completion_tokens * self.output_per_mtok
+            )
+            / 1_000_000
+        )
 
 
 def _openai(inp: float, out: float, cached_share: float = 0.5) -> Price:
@@ -87,6 +103,7 @@ class PriceTable:
                     float(entry["output"]),
                     _optional(entry, "cached_input"),
                     _optional(entry, "cache_write"),
+                    float(entry.get("batch_share", 0.5)),
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise ValueError(
@@ -108,11 +125,13 @@ class PriceTable:
         completion_tokens: int,
         cached: int = 0,
         cache_write: int = 0,
+        *,
+        batch: bool = False,
     ) -> float:
         price = self.price(model)
         if price is None:
             return 0.0
-        return price.cost(prompt_tokens, completion_tokens, cached, cache_write)
+        return price.cost(prompt_tokens, completion_tokens, cached, cache_write, batch=batch)
 
 
 def _optional(entry: dict[str, Any], name: str) -> float | None:

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import anthropic
+from anthropic.types import Message
 
 from lessonplan.errors import (
     ConfigurationError,
@@ -107,6 +108,17 @@ class AnthropicProvider:
     def is_offline(self) -> bool:
         return False
 
+    @property
+    def client(self) -> anthropic.AsyncAnthropic:
+        return self._client
+
+    def params_for(self, request: LLMRequest, *, timeout: bool = True) -> dict[str, Any]:
+        """The Messages API parameters (without ``timeout``: a batch request's ``params``)."""
+        params = self._params(request)
+        if not timeout:
+            params.pop("timeout", None)
+        return params
+
     def _params(self, request: LLMRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self._model,
@@ -136,6 +148,12 @@ class AnthropicProvider:
         except anthropic.AnthropicError as exc:
             raise map_anthropic_error(exc, model=self._model) from exc
         latency_ms = (time.perf_counter() - started) * 1000.0
+        return self.completion_from(message, request, latency_ms=latency_ms)
+
+    def completion_from(
+        self, message: Message, request: LLMRequest, *, latency_ms: float = 0.0
+    ) -> Completion:
+        """The completion in ``message``; raises :class:`TruncatedOutputError` for a cut one."""
         text = ""
         texts: list[str] = []
         for block in message.content:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from lessonplan.errors import (
     ConfigurationError,
@@ -202,6 +203,10 @@ class OpenAIProvider:
         return False
 
     @property
+    def client(self) -> openai.AsyncOpenAI:
+        return self._client
+
+    @property
     def base_url(self) -> str:
         return str(self._client.base_url)
 
@@ -219,7 +224,8 @@ class OpenAIProvider:
             },
         }
 
-    async def complete(self, request: LLMRequest) -> Completion:
+    def body_for(self, request: LLMRequest) -> dict[str, Any]:
+        """The chat completions body for ``request`` (also a Batch API line's ``body``)."""
         params: dict[str, Any] = {
             "model": self._model,
             "messages": [
@@ -228,17 +234,26 @@ class OpenAIProvider:
             ],
             "temperature": request.temperature,
             "response_format": self.response_format_for(request),
-            "timeout": request.timeout,
         }
         if request.max_tokens is not None:
             key = "max_completion_tokens" if self._official else "max_tokens"
             params[key] = request.max_tokens
+        return params
+
+    async def complete(self, request: LLMRequest) -> Completion:
+        params = {**self.body_for(request), "timeout": request.timeout}
         started = time.perf_counter()
         try:
             response = await self._client.chat.completions.create(**params)
         except openai.OpenAIError as exc:
             raise map_openai_error(exc, model=self._model) from exc
         latency_ms = (time.perf_counter() - started) * 1000.0
+        return self.completion_from(response, request, latency_ms=latency_ms)
+
+    def completion_from(
+        self, response: ChatCompletion, request: LLMRequest, *, latency_ms: float = 0.0
+    ) -> Completion:
+        """The completion in ``response``; raises :class:`TruncatedOutputError` for a cut one."""
         text, finish_reason = "", None
         if response.choices:
             choice = response.choices[0]

@@ -371,6 +371,7 @@ async def _generate_step(
         usage.completion_tokens,
         usage.cached_prompt_tokens,
         usage.cache_write_tokens,
+        batch=is_batch(provider),
     )
     now = rt.now()
     # The parent is the lineage's active version, read in the transaction that appends this one.
@@ -429,6 +430,11 @@ async def _generate_plan(
         )
 
 
+def is_batch(provider: LLMProvider) -> bool:
+    """A provider that sends its requests through a Batch API is billed at the batch price."""
+    return bool(getattr(provider, "is_batch", False))
+
+
 def attempt_event(
     rt: Runtime,
     key: PlanKey | None,
@@ -455,6 +461,7 @@ def attempt_event(
             attempt.completion_tokens,
             attempt.cached_prompt_tokens,
             attempt.cache_write_tokens,
+            batch=is_batch(provider),
         ),
         cached_prompt_tokens=attempt.cached_prompt_tokens,
         cost_saved_usd=0.0,

@@ -23,6 +23,7 @@ events = cast(Table, tables.GenerationEventRow.__table__)
 event_rollups = cast(Table, tables.EventRollup.__table__)
 quality_code_rollups = cast(Table, tables.QualityCodeRollup.__table__)
 latency_rollups = cast(Table, tables.LatencyRollup.__table__)
+llm_batches = cast(Table, tables.LLMBatchRow.__table__)
 
 
 def insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -311,3 +311,20 @@ class LatencyRollup(Base):
 
 
 metadata = Base.metadata
+
+
+class LLMBatchRow(Base):
+    """One batch sent to a provider's Batch API: enough to resume polling it after a crash."""
+
+    __tablename__ = "llm_batches"
+    __table_args__ = (UniqueConstraint("provider", "batch_id"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    custom_ids: Mapped[list[str]] = mapped_column(JSONType)
+    ids_hash: Mapped[str] = mapped_column(String(64), index=True)
+    items: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lessonplan.store.repos.batches import BatchRepository
 from lessonplan.store.repos.cache import CacheRepository
 from lessonplan.store.repos.catalog import CatalogRepository
 from lessonplan.store.repos.events import EventRepository
@@ -38,6 +39,7 @@ class Transaction:
     catalog: CatalogRepository
     learners: LearnerRepository
     reviews: ReviewRepository
+    batches: BatchRepository
 
     @classmethod
     def on(cls, conn: AsyncConnection, *, dialect: str) -> Transaction:
@@ -50,4 +52,5 @@ class Transaction:
             catalog=CatalogRepository(conn, dialect=dialect),
             learners=LearnerRepository(conn, dialect=dialect),
             reviews=ReviewRepository(conn, dialect=dialect),
+            batches=BatchRepository(conn, dialect=dialect),
         )
