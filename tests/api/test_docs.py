@@ -63,6 +63,8 @@ async def test_docs_page_loads_only_local_assets(
     response = await keyed_client.get(page)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy
     urls = references(response.text)
     assert any(u.endswith(".js") for u in urls), urls
     assert "/openapi.json" in urls
