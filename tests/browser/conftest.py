@@ -92,7 +92,7 @@ async def _seed(database_url: str) -> dict[str, str]:
     settings = Settings(database_url=database_url, llm="offline")
     lessons: dict[str, str] = {}
     async with open_runtime(settings) as rt:
-        for learner_id, data in PROFILES.items():
+        for data in PROFILES.values():
             await rt.store.save_profile(profile=LearnerProfile.model_validate(data), now=rt.now())
         for can_do_id, learner_id in SEEDED:
             result = await compile_lesson(rt, can_do_id, learner_id=learner_id)
