@@ -79,7 +79,7 @@ def test_swagger_ui_renders_offline_and_calls_the_api_with_a_key(
     assert status[0].text.strip() == "200", operation.text
     body = operation.find_element(By.CSS_SELECTOR, ".live-responses-table .microlight").text
     assert "JF:105" in body
-    browser.execute_script("arguments[0].scrollIntoView()", operation)
+    browser.execute_script("arguments[0].scrollIntoView()", status[0])
     screenshot("docs-try-it-out")
 
 

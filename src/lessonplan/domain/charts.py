@@ -97,12 +97,12 @@ def line_chart(
     """A series over time; ``points`` in time order, one per hour or per day."""
     if not points:
         return _empty(title, width, height)
-    left, right, top, bottom = 56, 16, 28, 36
+    left, right, top, bottom = 56, 16, 34, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _, v in points]
     ticks = nice_ticks(max(values))
     high = ticks[-1]
-    by_day = len(points) < 2 or all(at.hour == 0 for at, _ in points)
+    by_day = all(at.hour == 0 for at, _ in points)
     first, last = points[0][0], points[-1][0]
     span = (last - first).total_seconds()
 
@@ -135,10 +135,11 @@ def line_chart(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{_AXIS_COLOUR}"/>'
     )
-    label_count = min(len(points), 5)
-    shown = sorted(
-        {round(i * (len(points) - 1) / max(1, label_count - 1)) for i in range(label_count)}
-    )
+    # at most 5 labels, evenly spaced, the last point always labelled
+    step = max(1, math.ceil((len(points) - 1) / 4))
+    shown = sorted({*range(0, len(points), step), len(points) - 1})
+    if len(shown) > 1 and shown[-1] - shown[-2] < step:
+        shown.pop(-2)  # the last two would touch
     for index in shown:
         at = points[index][0]
         x = x_of(at)
@@ -189,7 +190,7 @@ def bar_chart(
     """Labelled horizontal bars in the given order (e.g. quality issues by code)."""
     if not bars:
         return _empty(title, width, 120)
-    top, gap, bottom, right = 28, 6, 24, 48
+    top, gap, bottom, right = 30, 6, 24, 48
     height = top + len(bars) * (bar_height + gap) + bottom
     plot_w = width - label_width - right
     ticks = nice_ticks(max(v for _, v in bars))
