@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ADMIN_KEY, Browser, StudioServer
+from tests.browser.conftest import StudioServer
+from tests.browser.walker import Walker
 
 pytestmark = pytest.mark.slow
 
 
-def test_an_author_walks_the_studio(studio_server: StudioServer, browser: Browser) -> None:
-    b = browser
+def test_an_author_walks_the_studio(studio_server: StudioServer, browser: Any) -> None:
+    b = Walker(browser)
+    browser.set_script_timeout(60)
     # sign in: a page behind the login redirects to it and comes back
-    b.open(f"{studio_server.url}/catalog")
+    b.open(studio_server.url("/catalog"))
     assert "/login" in b.url
-    b.type("input[name=api_key]", ADMIN_KEY)
+    b.type("input[name=api_key]", studio_server.admin_key)
     b.click("form[action='/login'] button[type=submit]")
     b.wait_for_text("h1", "Catalog")
 
@@ -39,7 +42,7 @@ def test_an_author_walks_the_studio(studio_server: StudioServer, browser: Browse
 
     # compile offline and watch the stages arrive
     b.wait_for_text("h1", "Compile a lesson")
-    b.select("select[name=learner_id]", "maria")
+    b.select("select[name=learner_id]", "")  # the anonymous learner: a new lesson
     b.click("#compile-button")
     b.wait_until(lambda: b.count("#progress li.done") == 5)
     b.wait_until(lambda: b.count("#live-stages section.stage") == 4)
@@ -98,7 +101,7 @@ def test_an_author_walks_the_studio(studio_server: StudioServer, browser: Browse
     assert status == 200 and kind == "application/pdf"
     assert base64.b64decode(body)[:5] == b"%PDF-"
 
-    b.open(f"{studio_server.url}/dashboard")
+    b.open(studio_server.url("/dashboard"))
     b.wait_for_text("h1", "Dashboard")
     assert "LLM calls" in b.text(".figures")
     b.screenshot("dashboard")

@@ -20,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 
 from lessonplan import __version__
 from lessonplan.api.deps import single_query_values
+from lessonplan.api.docs import install_docs
 from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
 from lessonplan.api.middleware import BodySizeLimit
 from lessonplan.api.routes import admin, cando, learners, lessons, ops, plans
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         summary="Compile language lessons from Can-Do descriptors with an LLM.",
         lifespan=lifespan,
         dependencies=[Depends(single_query_values)],
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runtime = runtime
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(get_caller)])
     app.include_router(ops.root_router)
     install_studio(app)
+    install_docs(app)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(LoopbackOnly, enabled=not key_ring.configured)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]

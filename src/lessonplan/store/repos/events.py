@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, or_, select
 
 from lessonplan.store import sql
 from lessonplan.store.records import GenerationEvent
 from lessonplan.store.repos.base import Repository
-from lessonplan.store.rollups import ALL_TIME, Rollup, Totals, fold, hour_of
+from lessonplan.store.rollups import (
+    ALL_TIME,
+    HISTOGRAM_OUTCOMES,
+    Rollup,
+    Totals,
+    fold,
+    hour_of,
+)
+
+HIT_OUTCOMES = frozenset({"cache", "joined"})  # as lessonplan.service.stats counts them
 
 _events = sql.events
 _groups = sql.event_rollups
@@ -134,6 +144,10 @@ class EventRepository(Repository):
         result.merge(partial)
         return result
 
+    async def window(self, *, since: datetime, until: datetime) -> WindowFigures:
+        """Per-hour sums of the rollups in ``[since, until)``, for the dashboard's charts."""
+        return await window_figures(self, since=since, until=until)
+
     async def _read_groups(self, into: Rollup, hours: HourFilter) -> None:
         t = _groups
         query = select(
@@ -187,3 +201,100 @@ def _hours_from(first: datetime) -> HourFilter:
         return and_(hour >= first, hour != ALL_TIME)
 
     return condition
+
+
+@dataclass(frozen=True)
+class HourFigures:
+    """The sums of one hour of rollups that the dashboard plots."""
+
+    hour: datetime
+    llm_calls: int
+    llm_errors: int
+    tokens: int
+    cost_usd: float
+    plan_cost_usd: float
+    plan_requests: int
+    cache_lookups: int
+    cache_hits: int
+    plans_generated: int
+    plan_reuses: int
+    cost_saved_by_hits_usd: float
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """Hourly sums over a window, and its errors by type and quality issues by code."""
+
+    hours: list[HourFigures]
+    errors_by_type: dict[str, int]
+    quality_issues_by_code: dict[str, int]
+
+
+def _is_call(t: Table) -> ColumnElement[bool]:
+    return or_(t.c.operation == "plan", t.c.operation.startswith("stage:"))
+
+
+def _sum_when(condition: ColumnElement[bool], value: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+async def window_figures(
+    repo: EventRepository, *, since: datetime, until: datetime
+) -> WindowFigures:
+    """Rollup sums per hour in ``[since, until)`` (whole hours): one aggregate per rollup table."""
+    t = _groups
+    answer = t.c.operation == "plan_answer"
+    hit = and_(answer, t.c.outcome.in_(sorted(HIT_OUTCOMES)))
+    in_window = and_(t.c.hour >= since, t.c.hour < until, t.c.hour != ALL_TIME)
+    query = (
+        select(
+            t.c.hour,
+            _sum_when(_is_call(t), t.c.events).label("calls"),
+            _sum_when(and_(_is_call(t), t.c.error_type != ""), t.c.events).label("errors"),
+            _sum_when(_is_call(t), t.c.prompt_tokens + t.c.completion_tokens).label("tokens"),
+            _sum_when(_is_call(t), t.c.cost_usd).label("cost"),
+            _sum_when(t.c.operation == "plan", t.c.cost_usd).label("plan_cost"),
+            _sum_when(answer, t.c.events).label("requests"),
+            _sum_when(and_(answer, t.c.outcome != "reused"), t.c.events).label("lookups"),
+            _sum_when(hit, t.c.events).label("hits"),
+            _sum_when(and_(answer, t.c.outcome.in_(sorted(HISTOGRAM_OUTCOMES))), t.c.events).label(
+                "generated"
+            ),
+            _sum_when(and_(answer, t.c.outcome == "reused"), t.c.events).label("reused"),
+            _sum_when(hit, t.c.cost_saved_usd).label("saved"),
+        )
+        .where(in_window)
+        .group_by(t.c.hour)
+        .order_by(t.c.hour)
+    )
+    hours = [
+        HourFigures(
+            hour=row.hour,
+            llm_calls=int(row.calls),
+            llm_errors=int(row.errors),
+            tokens=int(row.tokens),
+            cost_usd=float(row.cost),
+            plan_cost_usd=float(row.plan_cost),
+            plan_requests=int(row.requests),
+            cache_lookups=int(row.lookups),
+            cache_hits=int(row.hits),
+            plans_generated=int(row.generated),
+            plan_reuses=int(row.reused),
+            cost_saved_by_hits_usd=float(row.saved),
+        )
+        for row in (await repo.conn.execute(query)).all()
+    ]
+    errors_query = (
+        select(t.c.error_type, func.sum(t.c.events).label("n"))
+        .where(in_window, _is_call(t), t.c.error_type != "")
+        .group_by(t.c.error_type)
+    )
+    errors = {row.error_type: int(row.n) for row in (await repo.conn.execute(errors_query)).all()}
+    c = _codes
+    codes_query = (
+        select(c.c.code, func.sum(c.c.events).label("n"))
+        .where(c.c.hour >= since, c.c.hour < until, c.c.hour != ALL_TIME)
+        .group_by(c.c.code)
+    )
+    codes = {row.code: int(row.n) for row in (await repo.conn.execute(codes_query)).all()}
+    return WindowFigures(hours=hours, errors_by_type=errors, quality_issues_by_code=codes)
