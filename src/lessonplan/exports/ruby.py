@@ -22,7 +22,7 @@ def segments(surface: str) -> tuple[FuriganaSegment, ...]:
 def ruby_html(surface: str) -> Markup:
     """The surface as HTML, every kanji (or digit) run in ``<ruby>base<rt>reading</rt></ruby>``."""
     out: list[str] = []
-    for seg in segments(surface):
+    for seg in _merged(segments(surface)):
         if seg.reading:
             out.append(
                 f"<ruby>{escape(seg.text)}<rp>(</rp><rt>{escape(seg.reading)}</rt>"
@@ -31,6 +31,18 @@ def ruby_html(surface: str) -> Markup:
         else:
             out.append(escape(seg.text))
     return Markup("".join(out))
+
+
+def _merged(segs: tuple[FuriganaSegment, ...]) -> list[FuriganaSegment]:
+    """A number and its counter (1 + 日 of 1日) as one base, so short readings do not collide."""
+    out: list[FuriganaSegment] = []
+    for seg in segs:
+        if seg.reading and out and out[-1].reading and out[-1].text.isdigit():
+            prev = out[-1]
+            out[-1] = FuriganaSegment(text=prev.text + seg.text, reading=prev.reading + seg.reading)
+        else:
+            out.append(seg)
+    return out
 
 
 def ruby_text(surface: str) -> str:
