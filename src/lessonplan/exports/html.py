@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lessonplan.domain.lesson import Lesson
 from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.exports.formats import Copy
-from lessonplan.exports.ruby import ruby_html, ruby_text
+from lessonplan.exports.ruby import ruby_html, ruby_mixed, ruby_text
 from lessonplan.exports.view import lesson_context
 
 
@@ -24,6 +24,7 @@ def environment() -> Environment:
     )
     env.filters["ruby"] = ruby_html
     env.filters["ruby_text"] = ruby_text
+    env.filters["mixed"] = ruby_mixed
     return env
 
 

@@ -61,3 +61,25 @@ _FURIGANA = re.compile(
 def strip_furigana(text: str) -> str:
     """The inverse of :func:`ruby_text`: the plain surface back."""
     return _FURIGANA.sub(r"\1", text)
+
+
+# A run of Japanese script (with digits and Japanese punctuation) inside other text.
+_JAPANESE_RUN = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ0-9０-９]+")
+
+
+def ruby_mixed(text: str) -> Markup:
+    """Text in the metalanguage quoting Japanese: each Japanese run with kanji gets ruby."""
+    out: list[str] = []
+    last = 0
+    for match in _JAPANESE_RUN.finditer(text):
+        run = match.group()
+        if not _KANJI_IN.search(run):
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(str(ruby_html(run)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("".join(out))
+
+
+_KANJI_IN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
