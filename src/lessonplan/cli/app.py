@@ -556,9 +556,9 @@ def export(
         lesson, descriptor = await lesson_for_export(rt, lesson_id=lesson_id, version=version)
         made = export_lesson(
             lesson,
-            fmt,  # type: ignore[arg-type]  # checked against FORMATS above
+            fmt,  # checked against FORMATS above
             descriptor=descriptor,
-            copy=copy,  # type: ignore[arg-type]
+            copy=copy,
             version=version,
         )
         if output is not None and str(output) == "-":

@@ -25,8 +25,7 @@ def ruby_html(surface: str) -> Markup:
     for seg in _merged(segments(surface)):
         if seg.reading:
             out.append(
-                f"<ruby>{escape(seg.text)}<rp>(</rp><rt>{escape(seg.reading)}</rt>"
-                "<rp>)</rp></ruby>"
+                f"<ruby>{escape(seg.text)}<rp>(</rp><rt>{escape(seg.reading)}</rt><rp>)</rp></ruby>"
             )
         else:
             out.append(escape(seg.text))
@@ -39,14 +38,16 @@ def _merged(segs: tuple[FuriganaSegment, ...]) -> list[FuriganaSegment]:
     for seg in segs:
         if seg.reading and out and out[-1].reading and out[-1].text.isdigit():
             prev = out[-1]
-            out[-1] = FuriganaSegment(text=prev.text + seg.text, reading=prev.reading + seg.reading)
+            out[-1] = FuriganaSegment(
+                text=prev.text + seg.text, reading=f"{prev.reading}{seg.reading}"
+            )
         else:
             out.append(seg)
     return out
 
 
 def ruby_text(surface: str) -> str:
-    """The surface with each kanji run's reading after it in ASCII brackets: 薬(くすり)を飲(の)む."""
+    """Each kanji run's reading after it in ASCII brackets: 薬(くすり)を飲(の)む."""
     return "".join(
         f"{seg.text}({seg.reading})" if seg.reading else seg.text for seg in segments(surface)
     )
