@@ -44,6 +44,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", f"/cando/{CAN_DO}/compile/stream", {}),
     ("GET", "/lessons?learner_id=maria", None),
     ("GET", "/lessons/L-000000000000", None),
+    ("GET", "/lessons/L-000000000000/export?format=md", None),
     ("POST", "/lessons/L-000000000000/stages/content/regenerate", {}),
     ("GET", f"/plans/{CAN_DO}/versions", None),
     ("GET", f"/plans/{CAN_DO}/diff?v1=1&v2=2", None),
