@@ -45,6 +45,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", f"/cando/{CAN_DO}/compile/stream", {}),
     ("GET", "/lessons?learner_id=maria", None),
     ("GET", "/lessons/L-000000000000", None),
+    ("GET", "/lessons/L-000000000000/export?format=md", None),
     ("POST", "/lessons/L-000000000000/stages/content/regenerate", {}),
     ("GET", "/lessons/L-000000000000/versions", None),
     ("GET", "/lessons/L-000000000000/reviews", None),

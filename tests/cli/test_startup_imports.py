@@ -141,3 +141,9 @@ def test_a_missing_api_key_still_fails_plan_at_once_without_the_sdk(tmp_path: Pa
         "for a local OpenAI-compatible server)"
     )
     assert loaded(data["modules"], ("openai",)) == []
+
+
+def test_export_help_imports_no_export_library(tmp_path: Path) -> None:
+    data, out = run_cli(tmp_path, "export", "--help")
+    assert "--format" in out and "--copy" in out
+    assert loaded(data["modules"], (*HEAVY_FOR_HELP, "weasyprint", "genanki", "jinja2")) == []

@@ -6,6 +6,7 @@ them, so that ``lessonplan --help`` starts like any small typer app.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -523,6 +524,56 @@ def lesson_show(
             print_json(lesson.model_dump(mode="json"))
         else:
             render.console.print(render.lesson_view(lesson, romaji=romaji))
+
+    run(body, database_url=database_url)
+
+
+@app.command()
+def export(
+    lesson_id: str,
+    fmt: Annotated[
+        str, typer.Option("--format", help="html | pdf | md | anki.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to write ('-' for stdout); default from the id."),
+    ] = None,
+    version: Annotated[int | None, typer.Option("--version", help="A stored version.")] = None,
+    copy: Annotated[
+        str, typer.Option("--copy", help="html/pdf: teacher (answers) | handout (none).")
+    ] = "teacher",
+    database_url: DbOpt = None,
+) -> None:
+    """Export a stored lesson: html, pdf (teacher's copy or handout), md, or an Anki deck."""
+    from lessonplan.exports.formats import COPIES, FORMATS
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}: use {', '.join(FORMATS)}", 2)
+    if copy not in COPIES:
+        fail(f"unknown copy {copy!r}: use teacher or handout", 2)
+
+    async def body(rt: Runtime) -> None:
+        from lessonplan.exports import export_lesson
+        from lessonplan.service.exports import lesson_for_export
+
+        lesson, descriptor = await lesson_for_export(rt, lesson_id=lesson_id, version=version)
+        made = export_lesson(
+            lesson,
+            fmt,  # checked against FORMATS above
+            descriptor=descriptor,
+            copy=copy,
+            version=version,
+        )
+        if output is not None and str(output) == "-":
+            sys.stdout.buffer.write(made.data)
+            sys.stdout.flush()
+            return
+        target = output or Path(made.filename)
+        try:
+            target.write_bytes(made.data)
+        except OSError as exc:
+            raise BadInputError(f"cannot write {target}: {exc.strerror}") from None
+        typer.echo(f"wrote {target} ({len(made.data)} bytes)")
 
     run(body, database_url=database_url)
 

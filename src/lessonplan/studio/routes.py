@@ -492,6 +492,48 @@ async def review(
     return _redirect(f"/lessons/{quote(lesson_id)}?version={version}#review")
 
 
+@router.get("/lessons/{lesson_id}/export")
+async def export(
+    request: Request,
+    lesson_id: str,
+    format: Annotated[str, Query(max_length=8)],
+    copy: Annotated[str, Query(max_length=16)] = "teacher",
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """The export buttons: the same files as ``GET /api/v1/lessons/{id}/export``."""
+    from starlette.concurrency import run_in_threadpool
+
+    from lessonplan.exports import export_lesson
+    from lessonplan.exports.formats import MEDIA_TYPES
+    from lessonplan.service.exports import lesson_for_export
+
+    user = _user(request)
+    if format not in MEDIA_TYPES:
+        raise BadInputError(f"unknown export format {format!r}: one of {', '.join(MEDIA_TYPES)}")
+    if copy not in ("teacher", "handout"):
+        raise BadInputError(f"unknown copy {copy!r}: teacher or handout")
+    lesson, descriptor = await lesson_for_export(
+        _rt(request),
+        lesson_id=lesson_id,
+        version=version,
+        reaches=user.caller.reaches,
+        published_only=not user.can_edit,
+    )
+    made = await run_in_threadpool(
+        export_lesson,
+        lesson,
+        format,
+        descriptor=descriptor,
+        copy=copy,  # type: ignore[arg-type]
+        version=version,
+    )
+    return Response(
+        content=made.data,
+        media_type=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
 # --- plan history --------------------------------------------------------------------------------
 
 
