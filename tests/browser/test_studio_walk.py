@@ -104,4 +104,6 @@ def test_an_author_walks_the_studio(studio_server: StudioServer, browser: Any) -
     b.open(studio_server.url("/dashboard"))
     b.wait_for_text("h1", "Dashboard")
     assert "LLM calls" in b.text(".figures")
+    assert b.count("figure.chart svg") >= 8
+    assert "LLM calls per hour" in b.text("#chart-llm_calls")
     b.screenshot("dashboard")

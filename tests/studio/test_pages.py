@@ -251,7 +251,10 @@ async def test_errors_are_pages_not_json(local: httpx.AsyncClient) -> None:
     assert unknown.status_code == 404 and "NOPE:1" in unknown.text
     odd = await local.get("/lessons/L-1", params={"version": "zero"})
     assert odd.status_code == 422 and "version" in odd.text
-    assert (await local.get("/dashboard")).status_code == 200
+    dashboard = await local.get("/dashboard")
+    assert dashboard.status_code == 200
+    assert dashboard.text.count('role="img"') >= 8 and 'id="chart-llm_calls"' in dashboard.text
+    assert (await local.get("/dashboard", params={"bucket": "week"})).status_code == 422
 
 
 async def test_login_never_redirects_off_site(studio: httpx.AsyncClient) -> None:

@@ -631,7 +631,13 @@ async def plan_edit(
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard(request: Request) -> HTMLResponse:
+async def dashboard(
+    request: Request,
+    bucket: Annotated[str, Query(pattern="^(hour|day)$")] = "hour",
+) -> HTMLResponse:
+    from markupsafe import Markup
+
+    from lessonplan.service.dashboard import dashboard_series, render_dashboard_charts
     from lessonplan.service.stats import compute_stats
 
     user = _user(request)
@@ -639,10 +645,6 @@ async def dashboard(request: Request) -> HTMLResponse:
         raise ReadOnlyKeyError("figures about every learner need a key not bound to learners")
     rt = _rt(request)
     stats = await compute_stats(rt)
-    charts = await _charts(rt)
-    return _page(request, user, "dashboard.html", stats=stats, charts=charts)
-
-
-async def _charts(rt: Runtime) -> list[Any]:
-    """Plots over time (filled in by the dashboard series when available)."""
-    return []
+    series = await dashboard_series(rt, bucket="day" if bucket == "day" else "hour")
+    charts = {name: Markup(svg) for name, svg in render_dashboard_charts(series).items()}
+    return _page(request, user, "dashboard.html", stats=stats, charts=charts, bucket=bucket)
