@@ -28,6 +28,26 @@ async def selected_descriptors(
     return items
 
 
+async def compile_one(
+    rt: Runtime, uid: str, profile: LearnerProfile, kit: PrelessonKit, *, lessons: bool
+) -> tuple[str, float]:
+    """One descriptor's plan (or whole lesson): where the plan came from and what it cost."""
+    if lessons:
+        result = await compile_lesson(rt, uid, profile=profile, kit=kit)
+        cost = result.plan.provenance.cost_usd if result.plan.source != "cache" else 0.0
+        for stage in result.lesson.stages.values():
+            cost += rt.prices.cost(stage.model, stage.prompt_tokens, stage.completion_tokens)
+        return result.plan.source, cost
+    descriptor = await rt.store.get_descriptor(uid=uid)
+    if descriptor is None:
+        from lessonplan.errors import UnknownDescriptorError
+
+        raise UnknownDescriptorError(f"unknown descriptor {uid!r}")
+    plan = await get_plan(rt, PlanInputs(descriptor, profile, kit, rt.settings.metalanguage))
+    cost = plan.provenance.cost_usd if plan.source in ("generated", "repaired", "fallback") else 0.0
+    return plan.source, cost
+
+
 @dataclass
 class PrecompileReport:
     total: int = 0
@@ -64,16 +84,7 @@ async def precompile(
         source: str
         async with limit:
             try:
-                if lessons:
-                    result = await compile_lesson(rt, uid, profile=learner, kit=lesson_kit)
-                    source = result.plan.source
-                else:
-                    descriptor = await rt.store.get_descriptor(uid=uid)
-                    assert descriptor is not None
-                    plan = await get_plan(
-                        rt, PlanInputs(descriptor, learner, lesson_kit, rt.settings.metalanguage)
-                    )
-                    source = plan.source
+                source, _cost = await compile_one(rt, uid, learner, lesson_kit, lessons=lessons)
             except GenerationError as exc:
                 report.failures[uid] = f"{error_type(exc)}: {exc}"
                 source = "error"

@@ -22,6 +22,7 @@ from lessonplan.store.repos.catalog import CatalogRepository
 from lessonplan.store.repos.events import EventRepository
 from lessonplan.store.repos.learners import LearnerRepository
 from lessonplan.store.repos.lessons import LessonRepository
+from lessonplan.store.repos.runs import RunRepository
 from lessonplan.store.repos.versions import PlanVersionRepository
 
 
@@ -36,6 +37,7 @@ class Transaction:
     events: EventRepository
     catalog: CatalogRepository
     learners: LearnerRepository
+    runs: RunRepository
 
     @classmethod
     def on(cls, conn: AsyncConnection, *, dialect: str) -> Transaction:
@@ -47,4 +49,5 @@ class Transaction:
             events=EventRepository(conn, dialect=dialect),
             catalog=CatalogRepository(conn, dialect=dialect),
             learners=LearnerRepository(conn, dialect=dialect),
+            runs=RunRepository(conn, dialect=dialect),
         )
