@@ -29,15 +29,16 @@ if TYPE_CHECKING:
     from lessonplan.domain.models import LearnerProfile
     from lessonplan.service.runtime import Runtime
 
-precompile_app = typer.Typer(
+precompile_app: typer.Typer = typer.Typer(
     help="Warm the plan cache (or compile lessons) for many descriptors.",
     invoke_without_command=True,
 )
 
 ProfilesOpt = Annotated[
     list[Path] | None,
-    typer.Option("--profile", help="Learner profile JSON file (repeat for several).",
-                 show_default=False),
+    typer.Option(
+        "--profile", help="Learner profile JSON file (repeat for several).", show_default=False
+    ),
 ]
 
 
@@ -274,11 +275,14 @@ def status(
             from rich.progress import BarColumn, Progress, TextColumn
 
             with Progress(
-                TextColumn(run_id), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                TextColumn(run_id),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
                 console=render.console,
             ) as progress:
                 progress.add_task(
-                    run_id, total=data["total"],
+                    run_id,
+                    total=data["total"],
                     completed=data["done"] + data["failed"] + data["cancelled"],
                 )
         render.console.print(render.run_status_table(data))
@@ -308,7 +312,7 @@ def worker(
 
             fail(reason.split(";")[0], 2)
         render.err_console.print(
-            f"worker {name or ''} on {rt.store!r}: concurrency {concurrency}",
+            f"worker {name or ''} on PostgreSQL: concurrency {concurrency}",
             markup=False,
             highlight=False,
         )

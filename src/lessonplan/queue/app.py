@@ -79,13 +79,13 @@ async def ensure_queue_schema(database_url: str) -> None:
     import psycopg
     from procrastinate.schema import SchemaManager
 
-    async with await psycopg.AsyncConnection.connect(conninfo(database_url)) as conn:
-        async with conn.transaction():
-            await conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
-            cur = await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
-            row = await cur.fetchone()
-            if not (row and row[0]):
-                await conn.execute(SchemaManager.get_schema())
+    conn = await psycopg.AsyncConnection.connect(conninfo(database_url))
+    async with conn, conn.transaction():
+        await conn.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        cur = await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
+        row = await cur.fetchone()
+        if not (row and row[0]):
+            await conn.execute(SchemaManager.get_schema())
 
 
 async def recover_stalled(app: App, *, stalled_seconds: float, every: float) -> None:
@@ -126,7 +126,7 @@ async def run_worker(
             await app.run_worker_async(
                 queues=[QUEUE],
                 concurrency=concurrency,
-                name=name,
+                name=name or "worker",
                 wait=not until_idle,
                 additional_context={"runtime": rt, "app": app},
                 install_signal_handlers=False,

@@ -64,8 +64,9 @@ async def plan_jobs(
     jobs: dict[str, Job] = {}
     for profile in profiles:
         for descriptor in descriptors:
-            key = plan_key(rt, PlanInputs(descriptor, profile, kit, rt.settings.metalanguage),
-                           rt.provider).key_hash
+            key = plan_key(
+                rt, PlanInputs(descriptor, profile, kit, rt.settings.metalanguage), rt.provider
+            ).key_hash
             job_key = f"{key}:lesson" if lessons else key
             jobs.setdefault(job_key, Job(job_key, descriptor.uid, profile, kit))
     return list(jobs.values())
@@ -96,7 +97,9 @@ async def enqueue_run(
 
     run_id = new_run_id()
     async with rt.store.transaction() as tx:
-        await tx.runs.create(run_id=run_id, now=rt.now(), lessons=lessons, max_cost_usd=max_cost_usd)
+        await tx.runs.create(
+            run_id=run_id, now=rt.now(), lessons=lessons, max_cost_usd=max_cost_usd
+        )
         for job in jobs:
             await tx.runs.add_job(
                 run_id=run_id, job_key=job.job_key, can_do_id=job.can_do_id, now=rt.now()
@@ -121,7 +124,9 @@ async def enqueue_run(
             queue_id = None
         if queue_id is not None:
             async with rt.store.transaction() as tx:
-                await tx.runs.set_queue_job(run_id=run_id, job_key=job.job_key, queue_job_id=queue_id)
+                await tx.runs.set_queue_job(
+                    run_id=run_id, job_key=job.job_key, queue_job_id=queue_id
+                )
         if on_enqueued is not None:
             on_enqueued(n + 1)
     status = await run_status(rt, run_id)
@@ -222,7 +227,10 @@ async def estimate(rt: Runtime, jobs: list[Job], *, lessons: bool) -> Estimate:
             continue
         misses += 1
         request = build_planner_request(
-            descriptor, job.profile, job.kit, variant=rt.settings.prompt,
+            descriptor,
+            job.profile,
+            job.kit,
+            variant=rt.settings.prompt,
             metalanguage=rt.settings.metalanguage,
         )
         prompt += count_request_tokens(request, model)

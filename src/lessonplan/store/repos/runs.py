@@ -116,9 +116,7 @@ class RunRepository(Repository):
     async def is_pending(self, *, run_id: str, job_key: str) -> bool:
         row = (
             await self.conn.execute(
-                text(
-                    "SELECT state FROM precompile_jobs WHERE run_id = :run_id AND job_key = :key"
-                ),
+                text("SELECT state FROM precompile_jobs WHERE run_id = :run_id AND job_key = :key"),
                 {"run_id": run_id, "key": job_key},
             )
         ).first()
@@ -144,7 +142,9 @@ class RunRepository(Repository):
     async def cost(self, *, run_id: str) -> float:
         row = (
             await self.conn.execute(
-                text("SELECT coalesce(sum(cost_usd), 0) AS c FROM precompile_jobs WHERE run_id = :r"),
+                text(
+                    "SELECT coalesce(sum(cost_usd), 0) AS c FROM precompile_jobs WHERE run_id = :r"
+                ),
                 {"r": run_id},
             )
         ).one()
