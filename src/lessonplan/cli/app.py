@@ -954,15 +954,16 @@ def check(
         raise typer.Exit(1)
 
 
-from lessonplan.cli import precompile as _precompile  # noqa: E402  (registers its commands)
-
-app.add_typer(_precompile.precompile_app, name="precompile")
-app.command()(_precompile.worker)
-
-
 def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m lessonplan.cli.app`: run the importable module's app
+    from lessonplan.cli.app import main as _main
+
+    _main()
+else:
+    from lessonplan.cli import precompile as _precompile  # its commands need the options above
+
+    app.add_typer(_precompile.precompile_app, name="precompile")
+    app.command()(_precompile.worker)

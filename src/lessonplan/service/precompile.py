@@ -33,6 +33,8 @@ async def compile_one(
 ) -> tuple[str, float]:
     """One descriptor's plan (or whole lesson): where the plan came from and what it cost."""
     if lessons:
+        if await _stored_lesson(rt, uid, profile, kit):
+            return "cache", 0.0  # idempotent: a finished key compiles nothing again
         result = await compile_lesson(rt, uid, profile=profile, kit=kit)
         cost = result.plan.provenance.cost_usd if result.plan.source != "cache" else 0.0
         for stage in result.lesson.stages.values():
@@ -46,6 +48,21 @@ async def compile_one(
     plan = await get_plan(rt, PlanInputs(descriptor, profile, kit, rt.settings.metalanguage))
     cost = plan.provenance.cost_usd if plan.source in ("generated", "repaired", "fallback") else 0.0
     return plan.source, cost
+
+
+async def _stored_lesson(rt: Runtime, uid: str, profile: LearnerProfile, kit: PrelessonKit) -> bool:
+    from lessonplan.service.compile import whole_kit_hash, whole_profile_hash
+    from lessonplan.store.repos.lessons import find_lesson_id
+
+    async with rt.store.transaction(readonly=True) as tx:
+        found = await find_lesson_id(
+            tx.lessons,
+            can_do_id=uid,
+            learner_id=profile.learner_id,
+            profile_hash=whole_profile_hash(profile),
+            kit_hash=whole_kit_hash(kit),
+        )
+    return found is not None
 
 
 @dataclass
