@@ -61,15 +61,17 @@ def lessonplan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-def spawn(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "lessonplan.cli.app", *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
+def spawn(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[str]:
+    """A background process; its stderr goes to ``log`` (read it when a test fails)."""
+    with log.open("w", encoding="utf-8") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "lessonplan.cli.app", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+            cwd=REPO,
+        )
 
 
 def query(db_url: str, sql: str) -> list[Any]:
@@ -140,7 +142,10 @@ def test_three_workers_precompile_the_catalog_and_survive_a_sigkill(
     ids: list[int] = []
     try:
         for n in range(3):
-            workers.append(spawn("worker", "--concurrency", "4", "--name", f"w{n}", env=env))
+            workers.append(
+                spawn("worker", "--concurrency", "4", "--name", f"w{n}", env=env,
+                      log=tmp_path / f"w{n}.log")
+            )
             rows = wait_for(
                 lambda n=n: (r := query(pg_url, "SELECT id FROM procrastinate_workers "
                                                  "ORDER BY id")) and len(r) > n and r,
