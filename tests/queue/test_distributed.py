@@ -130,8 +130,9 @@ def test_three_workers_precompile_the_catalog_and_survive_a_sigkill(
     sim_server.configure(task_latency_ms={"plan": 0.0}, latency_ms=300)
     env = cli_env(pg_url, sim_server)
     assert lessonplan("init", env=env).returncode == 0
-    queued = lessonplan("precompile", "--queue", "--lessons", *profile_files(tmp_path),
-                        "--json", env=env)
+    queued = lessonplan(
+        "precompile", "--queue", "--lessons", *profile_files(tmp_path), "--json", env=env
+    )
     assert queued.returncode == 0, queued.stderr
     run = json.loads(queued.stdout)
     descriptors = query(pg_url, "SELECT count(*) AS n FROM descriptors")[0]["n"]
@@ -143,12 +144,22 @@ def test_three_workers_precompile_the_catalog_and_survive_a_sigkill(
     try:
         for n in range(3):
             workers.append(
-                spawn("worker", "--concurrency", "4", "--name", f"w{n}", env=env,
-                      log=tmp_path / f"w{n}.log")
+                spawn(
+                    "worker",
+                    "--concurrency",
+                    "4",
+                    "--name",
+                    f"w{n}",
+                    env=env,
+                    log=tmp_path / f"w{n}.log",
+                )
             )
             rows = wait_for(
-                lambda n=n: (r := query(pg_url, "SELECT id FROM procrastinate_workers "
-                                                 "ORDER BY id")) and len(r) > n and r,
+                lambda n=n: (
+                    (r := query(pg_url, "SELECT id FROM procrastinate_workers ORDER BY id"))
+                    and len(r) > n
+                    and r
+                ),
                 f"worker {n} registered",
             )
             ids.append(rows[n]["id"])
@@ -189,8 +200,9 @@ def test_three_workers_precompile_the_catalog_and_survive_a_sigkill(
     # Re-enqueueing the finished keys is all cache hits: no LLM call at all.
     before = sim_server.stats()["requests"]
     again = json.loads(
-        lessonplan("precompile", "--queue", "--lessons", *profile_files(tmp_path), "--json",
-                   env=env).stdout
+        lessonplan(
+            "precompile", "--queue", "--lessons", *profile_files(tmp_path), "--json", env=env
+        ).stdout
     )
     drain = lessonplan("worker", "--until-idle", env=env)
     assert drain.returncode == 0, drain.stderr

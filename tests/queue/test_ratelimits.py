@@ -125,7 +125,13 @@ def test_four_processes_share_a_60_rpm_limit(
             subprocess.Popen(
                 [
                     *lessonplan_cmd(),
-                    "precompile", "--source", "JF", "--level", "A1", *profiles, "--json",
+                    "precompile",
+                    "--source",
+                    "JF",
+                    "--level",
+                    "A1",
+                    *profiles,
+                    "--json",
                 ],
                 env=env,
                 stdout=subprocess.DEVNULL,
