@@ -23,6 +23,7 @@ WORKLOADS: tuple[str, ...] = (
     "http_hit",
     "cli_startup",
     "stats_scale",
+    "queue_workers",
 )
 
 Runner = Callable[[Any], Awaitable[dict[str, Any]]]
