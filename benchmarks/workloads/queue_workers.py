@@ -71,6 +71,33 @@ def _cli(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _spawn_workers(n: int, concurrency: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lessonplan.cli.app",
+                "worker",
+                "--concurrency",
+                str(concurrency),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=REPO,
+        )
+        for _ in range(n)
+    ]
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait()
+
+
 async def one(ctx: BenchContext, p: Params, workers: int, tag: str) -> Figures:
     async with ctx.database("postgres") as url:
         env = _env(ctx, url)
@@ -95,23 +122,7 @@ async def one(ctx: BenchContext, p: Params, workers: int, tag: str) -> Figures:
         keys = sum(r["total"] for r in runs)
         ctx.configure_sim(p.latency_ms)
         start = time.perf_counter()
-        procs = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "lessonplan.cli.app",
-                    "worker",
-                    "--concurrency",
-                    str(p.concurrency),
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd=REPO,
-            )
-            for _ in range(workers)
-        ]
+        procs = _spawn_workers(workers, p.concurrency, env)
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         conn = await asyncpg.connect(dsn)
         try:
@@ -126,10 +137,7 @@ async def one(ctx: BenchContext, p: Params, workers: int, tag: str) -> Figures:
             done = await conn.fetchval("SELECT count(*) FROM precompile_jobs WHERE state = 'done'")
         finally:
             await conn.close()
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                proc.wait()
+            await asyncio.to_thread(_stop, procs)
     arrivals = sorted(ctx.sim.stats()["arrivals"])
     latency = p.latency_ms / 1000
     ideal = keys * 1 * latency / (workers * p.concurrency)
