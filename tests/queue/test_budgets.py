@@ -16,12 +16,13 @@ from lessonplan.config import Settings, get_settings
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.providers.factory import make_provider
 from lessonplan.queue.app import ensure_queue_schema, make_app, run_worker
+from lessonplan.service.budget import spent_today
 from lessonplan.service.precompile_queue import enqueue_run, plan_jobs, run_status
 from lessonplan.service.runtime import Runtime
 from tests.api.helpers import API, CAN_DO, api_settings, assert_problem, serve
 from tests.simserver_fixture import sim_openai_env, sim_server  # noqa: F401
 
-PRICED = json.dumps({"priced": {"input": 1000.0, "output": 1000.0}})  # $1 per 1000 tokens
+PRICED = json.dumps({"priced": {"input": 333.3, "output": 777.7}})  # dollars per plan
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -127,7 +128,9 @@ async def test_queued_max_cost_cancels_pending_jobs(pg_url: str) -> None:
         await run_worker(rt, concurrency=1, until_idle=True)
         status = await run_status(rt, queued.run_id)
         assert status.counts == {"done": 1, "cancelled": 10}
-        assert status.cost_usd >= 0.01
+        # The run's ledger is the cost the events recorded (stats round to 6 places).
+        assert status.cost_usd == pytest.approx(await spent_today(rt), abs=1e-6)
+        assert status.cost_usd >= 0.01 and status.cost_usd != round(status.cost_usd)
         assert status.stopped_reason is not None and "0.01 reached" in status.stopped_reason
 
         async with serve(create_app(runtime=rt)) as client:

@@ -38,7 +38,8 @@ async def compile_one(
         result = await compile_lesson(rt, uid, profile=profile, kit=kit)
         cost = result.plan.provenance.cost_usd if result.plan.source != "cache" else 0.0
         for stage in result.lesson.stages.values():
-            cost += rt.prices.cost(stage.model, stage.prompt_tokens, stage.completion_tokens)
+            model = stage.model.partition(":")[2] or stage.model  # stages record the spec
+            cost += rt.prices.cost(model, stage.prompt_tokens, stage.completion_tokens)
         return result.plan.source, cost
     descriptor = await rt.store.get_descriptor(uid=uid)
     if descriptor is None:

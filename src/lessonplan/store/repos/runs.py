@@ -98,7 +98,8 @@ class RunRepository(Repository):
         await self.conn.execute(
             text(
                 "UPDATE precompile_jobs SET state = :state, source = :source, "
-                "cost_usd = CASE WHEN run_id = :run_id THEN :cost ELSE 0 END, "
+                "cost_usd = CASE WHEN run_id = :run_id "
+                "THEN CAST(:cost AS double precision) ELSE 0.0 END, "
                 "error = :error, attempts = attempts + 1, updated_at = :now "
                 "WHERE job_key = :key AND (run_id = :run_id OR state = 'pending')"
             ),
