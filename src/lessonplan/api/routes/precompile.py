@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from lessonplan.api.deps import ID_PATTERN, RuntimeDep
 from lessonplan.api.routes._common import problems
+from lessonplan.api.security import CallerDep, require_unbound
 from lessonplan.service.precompile_queue import run_status
 
 router = APIRouter(prefix="/precompile", tags=["precompile"])
@@ -20,7 +21,9 @@ router = APIRouter(prefix="/precompile", tags=["precompile"])
 )
 async def precompile_run(
     rt: RuntimeDep,
+    caller: CallerDep,
     run_id: Annotated[str, Path(max_length=64, pattern=ID_PATTERN)],
 ) -> dict[str, Any]:
+    require_unbound(caller, "/precompile (runs over every learner)")
     status = await run_status(rt, run_id)
     return status.as_dict()
