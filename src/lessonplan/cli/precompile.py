@@ -163,20 +163,10 @@ async def _in_process(
     max_cost_usd: float | None,
     json_out: bool,
 ) -> None:
-    import asyncio
-
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from lessonplan.domain.lesson import CONTENT_READERS
-    from lessonplan.errors import GenerationError, error_type
-    from lessonplan.service.precompile import compile_one
+    from lessonplan.service.precompile import precompile_keys
 
-    limit = asyncio.Semaphore(concurrency)
-    rt.ensure_llm_capacity(concurrency * (len(CONTENT_READERS) if lessons else 1))
-    by_source: dict[str, int] = {}
-    failures: dict[str, str] = {}
-    spent = 0.0
-    stopped: str | None = None
     with Progress(
         TextColumn("precompile"),
         BarColumn(),
@@ -185,42 +175,29 @@ async def _in_process(
         disable=json_out,
     ) as progress:
         task = progress.add_task("precompile", total=len(jobs))
-
-        async def one(job: Any) -> None:
-            nonlocal spent, stopped
-            async with limit:
-                if stopped is not None:
-                    by_source["cancelled"] = by_source.get("cancelled", 0) + 1
-                    return
-                try:
-                    source, cost = await compile_one(
-                        rt, job.can_do_id, job.profile, job.kit, lessons=lessons
-                    )
-                    spent += cost
-                except GenerationError as exc:
-                    failures[job.can_do_id] = f"{error_type(exc)}: {exc}"
-                    source = "error"
-                by_source[source] = by_source.get(source, 0) + 1
-                progress.advance(task)
-                if max_cost_usd is not None and spent >= max_cost_usd and stopped is None:
-                    stopped = f"--max-cost-usd {max_cost_usd:g} reached: pending jobs cancelled"
-
-        await asyncio.gather(*(one(job) for job in jobs))
+        report = await precompile_keys(
+            rt,
+            [(job.can_do_id, job.profile, job.kit) for job in jobs],
+            concurrency=concurrency,
+            lessons=lessons,
+            max_cost_usd=max_cost_usd,
+            on_done=lambda _uid, _source: progress.advance(task),
+        )
     data: dict[str, Any] = {
-        "total": len(jobs),
-        "by_source": by_source,
-        "failures": failures,
-        "cost_usd": round(spent, 6),
+        "total": report.total,
+        "by_source": report.by_source,
+        "failures": report.failures,
+        "cost_usd": round(report.cost_usd, 6),
     }
-    if stopped:
-        data["stopped_reason"] = stopped
+    if report.stopped_reason:
+        data["stopped_reason"] = report.stopped_reason
     if json_out:
         print_json(data)
     else:
         render.console.print(render.precompile_table(data))
-        if stopped:
-            render.err_console.print(stopped, markup=False, highlight=False)
-    if failures:
+        if report.stopped_reason:
+            render.err_console.print(report.stopped_reason, markup=False, highlight=False)
+    if report.failures:
         raise typer.Exit(1)
 
 

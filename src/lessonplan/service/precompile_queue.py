@@ -17,7 +17,7 @@ from lessonplan.domain.lesson import CONTENT_READERS
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.errors import ConfigurationError, UsageError
 from lessonplan.service.plans import PlanInputs, plan_key
-from lessonplan.service.precompile import selected_descriptors
+from lessonplan.service.precompile import budget_reason, selected_descriptors
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.repos.runs import RunStatus
 
@@ -107,7 +107,7 @@ async def enqueue_run(
     task = app.tasks[TASK_NAME]
     for n, job in enumerate(jobs):
         if max_cost_usd is not None and await _spent(rt, run_id) >= max_cost_usd:
-            await cancel_run(rt, app, run_id, reason=_budget_reason(max_cost_usd))
+            await cancel_run(rt, app, run_id, reason=budget_reason(max_cost_usd))
             break
         try:
             queue_id = await task.configure(
@@ -133,10 +133,6 @@ async def enqueue_run(
     return status
 
 
-def _budget_reason(limit: float) -> str:
-    return f"--max-cost-usd {limit:g} reached: pending jobs cancelled"
-
-
 async def _spent(rt: Runtime, run_id: str) -> float:
     async with rt.store.transaction(readonly=True) as tx:
         return await tx.runs.cost(run_id=run_id)
@@ -157,7 +153,7 @@ async def enforce_budget(rt: Runtime, app: App, run_id: str) -> bool:
     if status.max_cost_usd is None or status.cost_usd < status.max_cost_usd:
         return False
     if status.counts.get("pending", 0):
-        await cancel_run(rt, app, run_id, reason=_budget_reason(status.max_cost_usd))
+        await cancel_run(rt, app, run_id, reason=budget_reason(status.max_cost_usd))
     return True
 
 
