@@ -43,8 +43,10 @@ def cli_env(db_url: str, sim: SimServerHandle, **extra: str) -> dict[str, str]:
         LESSONPLAN_DB_POOL_SIZE="2",
         LESSONPLAN_DB_MAX_OVERFLOW="3",
         LESSONPLAN_DB_LOCK_POOL_MAX="4",
-        LESSONPLAN_WORKER_HEARTBEAT_SECONDS="0.5",
-        LESSONPLAN_WORKER_STALLED_SECONDS="3",
+        # A live worker on a busy machine must not look stalled: heartbeats every second, taken
+        # over after 10 s of silence.
+        LESSONPLAN_WORKER_HEARTBEAT_SECONDS="1",
+        LESSONPLAN_WORKER_STALLED_SECONDS="10",
         **extra,
     )
     return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.errors import LessonplanError, StoreError, error_type
+from lessonplan.errors import error_type
 from lessonplan.service.runtime import Runtime
 
 
@@ -31,10 +31,10 @@ async def run_job(
     try:
         source, cost = await compile_one(rt, can_do_id, learner, lesson_kit, lessons=lessons)
         state, error = "done", None
-    except LessonplanError as exc:
-        transient = getattr(exc, "retryable", False) or isinstance(exc, StoreError)
+    except Exception as exc:  # a job must end in our table, whatever it raised
+        transient = isinstance(exc, tuple(RETRY.retry_exceptions or ()))
         if transient and attempt + 1 < (RETRY.max_attempts or 1):
-            raise  # procrastinate retries it with backoff
+            raise  # procrastinate retries it with backoff (RETRY's exceptions)
         source, cost, state, error = "error", 0.0, "failed", f"{error_type(exc)}: {exc}"
     await rt.flush()
     async with rt.store.transaction() as tx:
