@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter, deque
 from typing import Any, Literal
 
@@ -101,6 +102,8 @@ class SimState:
             self.batch_items = 0
             self._prefixes: set[str] = set()
             self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_REQUESTS)
+            # Arrival time (time.time()) of every request: rate-limit tests count calls per window.
+            self.arrivals: list[float] = []
 
     def configure(self, changes: dict[str, Any]) -> SimConfig:
         """Replace the given fields (latency, faults, script...) of the live configuration."""
@@ -137,6 +140,7 @@ class SimState:
             if body is not None:
                 self.recent.append(body)
             self.requests += 1
+            self.arrivals.append(time.time())
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.by_task[task or "unknown"] += 1
@@ -176,6 +180,7 @@ class SimState:
                 "requests": self.requests,
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
+                "arrivals": list(self.arrivals),
                 "by_task": dict(self.by_task),
                 "by_fault": dict(self.by_fault),
                 "by_model": dict(self.by_model),

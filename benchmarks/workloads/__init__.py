@@ -24,6 +24,7 @@ WORKLOADS: tuple[str, ...] = (
     "cli_startup",
     "stats_scale",
     "batch_cost",
+    "queue_workers",
 )
 
 Runner = Callable[[Any], Awaitable[dict[str, Any]]]

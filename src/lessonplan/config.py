@@ -70,8 +70,27 @@ class Settings(BaseSettings):
     openai_response_format: Literal["json_schema", "json_object"] = "json_schema"
     price_table: str = ""  # JSON {"model": {"input": usd_per_mtok, "output": usd_per_mtok}}
 
+    # Shared limits and budgets (issue 12)
+    rate_limits: str = ""  # PROVIDER:MODEL=Nrpm/Ntpm, comma-separated
+    daily_budget_usd: float | None = Field(default=None, ge=0)
+    # Queue workers: heartbeat period and how long a silent worker's jobs wait before another
+    # worker takes them over (stalled-job recovery after a kill -9).
+    worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    worker_stalled_seconds: float = Field(default=30.0, gt=0)
+
     # HTTP
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits_parse(cls, value: str) -> str:
+        from lessonplan.domain.ratelimits import RateLimitSyntaxError, parse_rate_limits
+
+        try:
+            parse_rate_limits(value)
+        except RateLimitSyntaxError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("database_url")
     @classmethod

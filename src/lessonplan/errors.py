@@ -171,6 +171,18 @@ class AllFallbacksFailedError(GenerationError):
         return 502
 
 
+class BudgetExceededError(LessonplanError):
+    """``LESSONPLAN_DAILY_BUDGET_USD`` is spent for today (UTC): generation waits for tomorrow."""
+
+    code = "daily_budget_exceeded"
+    http_status = 429
+    exit_code = 1
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.retry_after = retry_after
+
+
 class StoreError(LessonplanError):
     code = "store_error"
     exit_code = 1

@@ -58,6 +58,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/learners/maria/profile", None),
     ("DELETE", "/cache", None),
     ("GET", "/stats", None),
+    ("GET", "/precompile/run_000000000000", None),
 ]
 
 
@@ -75,7 +76,8 @@ def test_every_api_route_is_listed(app: Any) -> None:
             .replace(CAN_DO, "{can_do_id}")
             .replace("L-000000000000", "{lesson_id}")
             .replace("/maria/", "/{learner_id}/")
-            .replace("/content/", "/{stage}/"),
+            .replace("/content/", "/{stage}/")
+            .replace("run_000000000000", "{run_id}"),
         )
         for m, p, _ in ROUTES
     }
@@ -151,6 +153,9 @@ async def test_a_bound_key_reaches_only_its_learners(client: httpx.AsyncClient) 
     assert_problem(await _compile(client, {}, headers=MARIA), 422, "learner_required")
     assert_problem(await client.get(f"{API}/stats", headers=MARIA), 403, "forbidden_for_key")
     assert (await client.get(f"{API}/stats")).status_code == 200
+    run = f"{API}/precompile/run_000000000000"
+    assert_problem(await client.get(run, headers=MARIA), 403, "forbidden_for_key")
+    assert_problem(await client.get(run), 404, "unknown_run")
 
     regenerated = await client.post(
         f"{API}/lessons/{my_lesson}/stages/content/regenerate", json={}, headers=MARIA

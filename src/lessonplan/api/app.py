@@ -23,7 +23,7 @@ from lessonplan.api.deps import single_query_values
 from lessonplan.api.docs import install_docs
 from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
 from lessonplan.api.middleware import BodySizeLimit
-from lessonplan.api.routes import admin, cando, exports, learners, lessons, ops, plans
+from lessonplan.api.routes import admin, cando, exports, learners, lessons, ops, plans, precompile
 from lessonplan.api.security import LoopbackOnly, get_caller
 from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     except ValueError as exc:
         raise ConfigurationError(f"API keys: {exc}") from None
     install_error_handlers(app)
-    for module in (cando, lessons, exports, plans, learners, admin, ops):
+    for module in (cando, lessons, exports, plans, learners, admin, ops, precompile):
         app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(get_caller)])
     app.include_router(ops.root_router)
     install_studio(app)

@@ -76,3 +76,13 @@ async def single_query_values(request: Request) -> None:
                 for name in repeated
             ]
         )
+
+
+async def within_daily_budget(request: Request) -> None:
+    """Generation routes: a problem+json 429 once ``LESSONPLAN_DAILY_BUDGET_USD`` is spent."""
+    from lessonplan.service.budget import check_daily_budget
+
+    await check_daily_budget(await get_runtime(request))
+
+
+WithinBudget = Depends(within_daily_budget)

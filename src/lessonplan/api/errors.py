@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lessonplan.errors import (
     AllFallbacksFailedError,
+    BudgetExceededError,
     GenerationError,
     LessonplanError,
     QualityRejectedError,
@@ -122,7 +123,7 @@ def retry_after(exc: BaseException) -> float | None:
     """Seconds the provider asked us to wait, looking through a fallback chain's last failure."""
     if isinstance(exc, AllFallbacksFailedError):
         exc = exc.last or exc
-    if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+    if isinstance(exc, RateLimitedError | BudgetExceededError) and exc.retry_after is not None:
         return max(0.0, float(exc.retry_after))
     return None
 

@@ -907,73 +907,6 @@ def events_purge(
     run(body, database_url=database_url)
 
 
-@app.command()
-def precompile(
-    level: Annotated[str | None, typer.Option("--level")] = None,
-    source: SourceOpt = None,
-    topic: TopicOpt = None,
-    skill: SkillOpt = None,
-    query: QueryOpt = None,
-    profile: ProfileOpt = None,
-    kit: KitOpt = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 4,
-    lessons: Annotated[bool, typer.Option("--lessons", help="Compile whole lessons.")] = False,
-    batch: Annotated[
-        bool, typer.Option("--batch", help="Through the provider's Batch API, at batch prices.")
-    ] = False,
-    llm: LlmOpt = None,
-    json_out: JsonOpt = False,
-    database_url: DbOpt = None,
-) -> None:
-    """Warm the plan cache for every descriptor, or those the filters select (the filters of
-    `catalog list`: --source JF --level A2 --topic 買い物)."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from lessonplan.service.batch import batch_summary
-    from lessonplan.service.batch import precompile_batch as batch_precompile
-    from lessonplan.service.precompile import precompile as do_precompile
-    from lessonplan.service.precompile import selected_descriptors
-
-    level = _level(level)
-    select = None
-    if any(v is not None for v in (source, topic, skill, query)):
-        select = _catalog_query(query=query, level=level, topic=topic, skill=skill, source=source)
-    loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
-
-    async def body(rt: Runtime) -> None:
-        total = len(await selected_descriptors(rt, level=level, select=select))
-        with Progress(
-            TextColumn("precompile"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            console=render.err_console,
-            disable=json_out,
-        ) as progress:
-            task = progress.add_task("precompile", total=total)
-            run_it = batch_precompile if batch else do_precompile
-            report = await run_it(
-                rt,
-                level=level,
-                select=select,
-                profile=loaded_profile,
-                kit=loaded_kit,
-                lessons=lessons,
-                on_done=lambda _uid, _src: progress.advance(task),
-                **({} if batch else {"concurrency": concurrency}),
-            )
-        data = {"total": report.total, "by_source": report.by_source, "failures": report.failures}
-        if batch:
-            data["batches"] = batch_summary(report)
-        if json_out:
-            print_json(data)
-        else:
-            render.console.print(render.precompile_table(data))
-        if report.failures:
-            raise typer.Exit(1)
-
-    run(body, llm=llm, needs_llm=True, database_url=database_url)
-
-
 async def _check_providers(settings: Any) -> None:
     """Build (and close) every configured provider: a missing API key stops ``serve`` now."""
     from lessonplan.providers.factory import make_provider
@@ -1085,5 +1018,12 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m lessonplan.cli.app`: run the importable module's app
+    from lessonplan.cli.app import main as _main
+
+    _main()
+else:
+    from lessonplan.cli import precompile as _precompile  # its commands need the options above
+
+    app.add_typer(_precompile.precompile_app, name="precompile")
+    app.command()(_precompile.worker)

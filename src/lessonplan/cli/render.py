@@ -387,3 +387,42 @@ def _cached_share(stats: dict[str, Any]) -> str:
     prompt = int(stats.get("prompt_tokens", 0))
     share = f" ({cached / prompt:.0%})" if prompt else ""
     return f"{cached}{share}"
+
+
+def estimate_table(data: dict[str, Any]) -> Table:
+    """``precompile --dry-run``: what a run would call and cost."""
+    table = Table(title=f"dry run: {data['jobs']} jobs on {data['model']}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("cache hits", str(data["cache_hits"]))
+    table.add_row("expected LLM calls", str(data["expected_llm_calls"]))
+    table.add_row("  plan calls", str(data["plan_calls"]))
+    if data["stage_calls"]:
+        table.add_row("  stage calls (tokens not estimated)", str(data["stage_calls"]))
+    table.add_row("estimated prompt tokens", str(data["estimated_prompt_tokens"]))
+    table.add_row("estimated completion tokens", str(data["estimated_completion_tokens"]))
+    cost = data["estimated_cost_usd"]
+    if data["priced"]:
+        table.add_row("estimated cost, sync", f"${cost['sync']:.4f}")
+        table.add_row("estimated cost, batch", f"${cost['batch']:.4f}")
+    else:
+        table.add_row("estimated cost", f"no price for {data['model']} (LESSONPLAN_PRICE_TABLE)")
+    return table
+
+
+def run_status_table(data: dict[str, Any]) -> Table:
+    """``precompile status RUN``."""
+    state = "finished" if data["finished"] else "running"
+    table = Table(title=f"{data['run_id']}: {state}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for name in ("total", "done", "failed", "pending", "cancelled"):
+        table.add_row(name, str(data[name]))
+    table.add_row("cost so far", f"${data['cost_usd']:.4f}")
+    if data["max_cost_usd"] is not None:
+        table.add_row("max cost", f"${data['max_cost_usd']:.4f}")
+    if data["stopped_reason"]:
+        table.add_row("stopped", Text(data["stopped_reason"], style="yellow"))
+    for uid, error in data["failures"].items():
+        table.add_row(Text(uid, style="red"), Text(error))
+    return table

@@ -77,6 +77,7 @@ def resolve_all(providers: list[LLMProvider | None]) -> None:
     """Build every lazy provider of ``providers`` now: a command or server that will call
     them fails at start, with one line, rather than at its first call."""
     for provider in providers:
+        provider = getattr(provider, "inner", provider)  # a rate-limited wrapper
         if isinstance(provider, LazyProvider):
             provider.resolve()
 
@@ -85,5 +86,6 @@ def check_all(providers: list[LLMProvider | None]) -> None:
     """Check every lazy provider's configuration now (a missing API key fails at once) and
     leave the building, and the SDK import, to the first call: a cache hit makes none."""
     for provider in providers:
+        provider = getattr(provider, "inner", provider)  # a rate-limited wrapper
         if isinstance(provider, LazyProvider):
             provider.check()

@@ -94,6 +94,8 @@ class Runtime:
                 lock_pool_max=settings.db_lock_pool_max,
             )
             await seed_catalog(store)
+        if settings.rate_limits:
+            primary, *fallbacks = _limited(settings, store, [primary, *fallbacks])
         return cls(
             settings=settings,
             store=store,
@@ -156,6 +158,19 @@ async def open_runtime(settings: Settings | None = None, **options: Any) -> Asyn
         yield rt
     finally:
         await rt.close()
+
+
+def _limited(settings: Settings, store: Store, providers: list[LLMProvider]) -> list[LLMProvider]:
+    """Providers wrapped in their ``LESSONPLAN_RATE_LIMITS`` entry: shared through PostgreSQL,
+    or in process on SQLite."""
+    from lessonplan.domain.ratelimits import parse_rate_limits
+    from lessonplan.service.ratelimit import Limiter, LocalLimiter, PostgresLimiter, with_limits
+
+    limits = parse_rate_limits(settings.rate_limits)
+    limiter: Limiter = (
+        PostgresLimiter(store.engine) if store.dialect == "postgresql" else LocalLimiter()
+    )
+    return with_limits(providers, limits, limiter)
 
 
 async def seed_catalog(store: Store) -> None:

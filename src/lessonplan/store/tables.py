@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -328,3 +330,49 @@ class LLMBatchRow(Base):
     items: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class PrecompileRun(Base):
+    """A queued precompile run (``precompile --queue``): its jobs are ``precompile_jobs``."""
+
+    __tablename__ = "precompile_runs"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime]
+    total: Mapped[int] = mapped_column(Integer, server_default="0")
+    lessons: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    max_cost_usd: Mapped[float | None] = mapped_column(Float)
+    stopped_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PrecompileJob(Base):
+    """One key of a run: ``pending``, ``done``, ``failed`` or ``cancelled``, and its cost."""
+
+    __tablename__ = "precompile_jobs"
+    __table_args__ = (Index("ix_precompile_jobs_key_state", "job_key", "state"),)
+
+    run_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("precompile_runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    job_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    can_do_id: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(32))
+    cost_usd: Mapped[float] = mapped_column(Float, server_default="0")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
+    queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class RateBucket(Base):
+    """A shared token bucket per ``provider:model`` (``LESSONPLAN_RATE_LIMITS``); times are
+    epoch seconds of the database server's clock."""
+
+    __tablename__ = "rate_buckets"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    requests: Mapped[float] = mapped_column(Float)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)
+    blocked_until: Mapped[float] = mapped_column(Float, server_default="0")

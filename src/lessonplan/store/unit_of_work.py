@@ -24,6 +24,7 @@ from lessonplan.store.repos.events import EventRepository
 from lessonplan.store.repos.learners import LearnerRepository
 from lessonplan.store.repos.lessons import LessonRepository
 from lessonplan.store.repos.reviews import ReviewRepository
+from lessonplan.store.repos.runs import RunRepository
 from lessonplan.store.repos.versions import PlanVersionRepository
 
 
@@ -40,6 +41,7 @@ class Transaction:
     learners: LearnerRepository
     reviews: ReviewRepository
     batches: BatchRepository
+    runs: RunRepository
 
     @classmethod
     def on(cls, conn: AsyncConnection, *, dialect: str) -> Transaction:
@@ -53,4 +55,5 @@ class Transaction:
             learners=LearnerRepository(conn, dialect=dialect),
             reviews=ReviewRepository(conn, dialect=dialect),
             batches=BatchRepository(conn, dialect=dialect),
+            runs=RunRepository(conn, dialect=dialect),
         )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from sse_starlette import EventSourceResponse
 
-from lessonplan.api.deps import CanDoId, RuntimeDep
+from lessonplan.api.deps import CanDoId, RuntimeDep, WithinBudget
 from lessonplan.api.routes._common import (
     GENERATION,
     body_inputs,
@@ -139,6 +139,7 @@ _SSE_DOC: dict[int | str, dict[str, Any]] = {
     "/{can_do_id}/plan",
     response_model=PlanResponse,
     responses=problems(401, 403, 404, 413, 422, *GENERATION),
+    dependencies=[WithinBudget],
     summary="The DomainPlan for a descriptor and learner (cache first)",
 )
 async def plan(
@@ -167,6 +168,7 @@ async def plan(
     "/{can_do_id}/compile",
     response_model=CompileResponse,
     responses=problems(401, 403, 404, 413, 422, *GENERATION),
+    dependencies=[WithinBudget],
     summary="Compile and store a lesson (plan, then the four stages)",
 )
 async def compile_(
@@ -200,7 +202,8 @@ async def compile_(
 @router.post(
     "/{can_do_id}/compile/stream",
     response_class=EventSourceResponse,
-    responses={**_SSE_DOC, **problems(401, 403, 404, 413, 422)},
+    responses={**_SSE_DOC, **problems(401, 403, 404, 413, 422, 429)},
+    dependencies=[WithinBudget],
     summary="Compile with progress as server-sent events",
 )
 async def compile_stream(

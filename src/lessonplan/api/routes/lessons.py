@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep
+from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep, WithinBudget
 from lessonplan.api.routes._common import GENERATION, problems
 from lessonplan.api.schemas import (
     LessonSummaryOut,
@@ -98,6 +98,7 @@ async def get_lesson(
     "/{lesson_id}/stages/{stage}/regenerate",
     response_model=RegenerateResponse,
     responses=problems(401, 403, 404, 413, 422, *GENERATION),
+    dependencies=[WithinBudget],
     summary="Regenerate one stage, reusing the lesson's plan unless new_plan",
 )
 async def regenerate(

@@ -321,3 +321,18 @@ def _lesson(row: Any) -> Lesson:
         quality_issues=issues_from_json(row.quality_issues),
         review_state=row.review_state,
     )
+
+
+async def find_lesson_id(
+    repo: LessonRepository, *, can_do_id: str, learner_id: str, profile_hash: str, kit_hash: str
+) -> str | None:
+    """The lesson stored for exactly these inputs, if any (a finished precompile key)."""
+    query = select(_lessons.c.lesson_id).where(
+        _lessons.c.can_do_id == can_do_id,
+        _lessons.c.learner_id == learner_id,
+        _lessons.c.profile_hash == profile_hash,
+        _lessons.c.kit_hash == kit_hash,
+        _lessons.c.latest_version > 0,
+    )
+    found = (await repo.conn.execute(query)).scalar_one_or_none()
+    return None if found is None else str(found)

@@ -1,0 +1,1 @@
+"""Distributed precompile on procrastinate (PostgreSQL only; imported lazily by the CLI)."""
