@@ -182,3 +182,22 @@ def test_cli_batch_prints_its_batches(
     assert result.exit_code == 0, result.output
     assert '"batches"' in result.output and '"items": 11' in result.output
     assert sim_server.stats()["batches_created"] == 1
+
+
+async def test_a_batch_run_is_not_bounded_by_the_lock_pool(
+    pg_url: str,
+    tmp_path: Path,
+    sim_server: SimServerHandle,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every plan key stays locked while its batch waits: on PostgreSQL the locks share one
+    session, so eight descriptors with a lock pool of two still go out in ONE plan batch (with
+    a connection per lock, only two plans could wait at a time)."""
+    _env(monkeypatch, tmp_path, sim_server, "openai:gpt-4o-mini", pg_url)
+    monkeypatch.setenv("LESSONPLAN_DB_LOCK_POOL_MAX", "2")
+    async with await Runtime.open(Settings()) as rt:
+        report = await precompile_batch(rt, select=CatalogQuery(limit=8), **POLL)
+    assert report.failures == {}
+    assert report.total == 8 and report.by_source == {"generated": 8}, report.by_source
+    assert [b.items for b in report.batches] == [8]
+    assert sim_server.stats()["batches_created"] == 1

@@ -146,7 +146,9 @@ async def precompile_batch(
             on_done(uid, source)
 
     try:
-        await asyncio.gather(*(asyncio.create_task(one(d.uid)) for d in descriptors))
+        # Every plan key stays locked while its batch waits: on one session, not one each.
+        async with rt.store.session_plan_locks():
+            await asyncio.gather(*(asyncio.create_task(one(d.uid)) for d in descriptors))
     finally:
         rt.provider, rt.settings = saved_provider, saved_settings
         report.batches = list(batch.batches)

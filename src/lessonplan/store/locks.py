@@ -11,6 +11,7 @@ in-process layer for every backend).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -64,3 +65,55 @@ async def _discard(conn: AsyncConnection) -> None:
         await conn.invalidate()
     finally:
         await conn.close()
+
+
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:lock_id)")
+
+
+class SessionLocks:
+    """Many advisory locks held on ONE session, for runs that hold a lock per key for a long
+    time (a Batch API run waits minutes to hours with every plan key locked): one connection
+    instead of one per key, so the number of keys is not bounded by the lock pool.
+
+    Statements on the shared connection are serialised; a lock another process holds is
+    polled with ``pg_try_advisory_lock`` (never a blocking wait that would stall the others).
+    Closing the session releases whatever it still holds.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, poll_seconds: float = 0.2) -> None:
+        self._engine = engine
+        self._poll = poll_seconds
+        self._conn: AsyncConnection | None = None
+        self._io = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, lock_id: int) -> AsyncIterator[None]:
+        while True:
+            async with self._io:
+                if self._conn is None:
+                    self._conn = await self._engine.connect()
+                got = (await self._conn.execute(_TRY_LOCK, {"lock_id": lock_id})).scalar()
+            if got:
+                break
+            await asyncio.sleep(self._poll)
+        try:
+            yield
+        finally:
+            await asyncio.shield(self._release(lock_id))
+
+    async def _release(self, lock_id: int) -> None:
+        async with self._io:
+            if self._conn is None:
+                return
+            try:
+                await self._conn.execute(_UNLOCK, {"lock_id": lock_id})
+            except Exception:
+                log.warning("could not release advisory lock %s: closing its session", lock_id)
+                conn, self._conn = self._conn, None
+                await _discard(conn)
+
+    async def close(self) -> None:
+        async with self._io:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                await conn.close()

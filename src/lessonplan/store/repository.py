@@ -51,7 +51,7 @@ from lessonplan.store.engine import (
     sqlite_writer,
 )
 from lessonplan.store.errors import DescriptorChanged, translate_errors
-from lessonplan.store.locks import no_lock, pg_advisory_lock
+from lessonplan.store.locks import SessionLocks, no_lock, pg_advisory_lock
 from lessonplan.store.records import (
     CacheEntry,
     CacheStats,
@@ -91,6 +91,7 @@ class Store:
         self._descriptors: dict[str, tuple[CanDoDescriptor, str]] = {}
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if is_sqlite else None
         self._lock_engine: AsyncEngine | None = None
+        self._session_locks: SessionLocks | None = None
         self._lock_pool_max = max(1, lock_pool_max)
 
     @classmethod
@@ -577,6 +578,11 @@ class Store:
         """
         if self.dialect != "postgresql":
             return no_lock()
+        if self._session_locks is not None:
+            return _translated(self._session_locks.hold(key.lock_id))
+        return _translated(pg_advisory_lock(self._locks_engine(), key.lock_id))
+
+    def _locks_engine(self) -> AsyncEngine:
         if self._lock_engine is None:
             self._lock_engine = create_engine(
                 self._url,
@@ -584,7 +590,23 @@ class Store:
                 max_overflow=self._lock_pool_max - 1,
                 isolation_level="AUTOCOMMIT",
             )
-        return _translated(pg_advisory_lock(self._lock_engine, key.lock_id))
+        return self._lock_engine
+
+    @contextlib.asynccontextmanager
+    async def session_plan_locks(self) -> AsyncIterator[None]:
+        """For the block, plan locks share one session (see :class:`SessionLocks`): a run that
+        holds a lock per key for a long time (a Batch API run) needs one connection, not one
+        per key. A no-op on SQLite."""
+        if self.dialect != "postgresql" or self._session_locks is not None:
+            yield
+            return
+        locks = SessionLocks(self._locks_engine())
+        self._session_locks = locks
+        try:
+            yield
+        finally:
+            self._session_locks = None
+            await locks.close()
 
 
 @contextlib.asynccontextmanager
