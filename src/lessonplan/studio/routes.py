@@ -140,6 +140,14 @@ def _require_editor(user: StudioUser) -> None:
         )
 
 
+def _editor(request: Request, token: str | None) -> StudioUser:
+    """A change: the form's CSRF token must match, and the key must be allowed to edit."""
+    user = _user(request)
+    check_csrf(request, user, token)
+    _require_editor(user)
+    return user
+
+
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -329,9 +337,7 @@ async def compile_submit(
     """Without JavaScript: compile, then show the lesson."""
     from lessonplan.service.compile import compile_lesson
 
-    user = _user(request)
-    check_csrf(request, user, csrf_token)
-    _require_editor(user)
+    _editor(request, csrf_token)
     rt = _rt(request)
     profile = await _profile(rt, learner_id)
     result = await compile_lesson(rt, can_do_id, profile=profile, kit=_kit(kit))
@@ -352,9 +358,7 @@ async def compile_stream(
     from lessonplan.service.compile import resolve_descriptor
     from lessonplan.studio.progress import studio_compile_events
 
-    user = _user(request)
-    check_csrf(request, user, request.headers.get("x-csrf-token"))
-    _require_editor(user)
+    _editor(request, request.headers.get("x-csrf-token"))
     rt = _rt(request)
     descriptor = await resolve_descriptor(rt, can_do_id)  # unknown: an error page, no stream
     profile = await _profile(rt, learner_id)
@@ -455,9 +459,7 @@ async def regenerate(
 ) -> Response:
     from lessonplan.service.regenerate import regenerate_stage
 
-    user = _user(request)
-    check_csrf(request, user, csrf_token)
-    _require_editor(user)
+    _editor(request, csrf_token)
     if stage not in STAGES:
         raise BadInputError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
     name: StageName = stage
@@ -477,9 +479,7 @@ async def review(
 ) -> Response:
     from lessonplan.service.review import change_review_state
 
-    user = _user(request)
-    check_csrf(request, user, csrf_token)
-    _require_editor(user)
+    user = _editor(request, csrf_token)
     actor = f"{by.strip()} ({user.label})" if by.strip() else user.label
     await change_review_state(
         _rt(request),
@@ -503,6 +503,7 @@ async def export(
     """The export buttons: the same files as ``GET /api/v1/lessons/{id}/export``."""
     from starlette.concurrency import run_in_threadpool
 
+    from lessonplan.api.routes.exports import attachment
     from lessonplan.exports import export_lesson
     from lessonplan.exports.formats import MEDIA_TYPES
     from lessonplan.service.exports import lesson_for_export
@@ -527,11 +528,7 @@ async def export(
         copy=copy,  # type: ignore[arg-type]
         version=version,
     )
-    return Response(
-        content=made.data,
-        media_type=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return attachment(made)
 
 
 # --- plan history --------------------------------------------------------------------------------
@@ -592,9 +589,7 @@ async def plan_rollback(
 ) -> Response:
     from lessonplan.service import versions
 
-    user = _user(request)
-    check_csrf(request, user, csrf_token)
-    _require_editor(user)
+    user = _editor(request, csrf_token)
     rt = _rt(request)
     lesson = await _visible_lesson(request, user, lesson_id, None)
     _inputs, lineage = await _lineage_of(rt, lesson)
@@ -612,9 +607,7 @@ async def plan_edit(
 ) -> Response:
     from lessonplan.service import versions
 
-    user = _user(request)
-    check_csrf(request, user, csrf_token)
-    _require_editor(user)
+    user = _editor(request, csrf_token)
     try:
         data = json.loads(plan)
     except json.JSONDecodeError as exc:

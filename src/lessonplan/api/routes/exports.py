@@ -15,6 +15,7 @@ from lessonplan.api.security import (
     require_drafts_access,
     require_learner,
 )
+from lessonplan.exports import Export
 from lessonplan.exports.formats import MEDIA_TYPES, Copy, ExportFormat
 from lessonplan.service.exports import lesson_for_export
 
@@ -62,6 +63,11 @@ async def export_lesson_file(
     made = await run_in_threadpool(
         export_lesson, lesson, format, descriptor=descriptor, copy=copy, version=version
     )
+    return attachment(made)
+
+
+def attachment(made: Export) -> Response:
+    """An export as a download: its media type and file name."""
     return Response(
         content=made.data,
         media_type=made.media_type,
