@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
     worker_stalled_seconds: float = Field(default=30.0, gt=0)
 
+    # How often a batch run asks the provider whether its batch has ended.
+    batch_poll_seconds: float = Field(default=5.0, gt=0)
+
     # HTTP
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
 

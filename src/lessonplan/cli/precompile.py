@@ -96,8 +96,6 @@ def precompile(
     from lessonplan.inputs import load_kit
 
     profiles = _guard(lambda: _profiles(profile))
-    if batch and queue:
-        fail("--batch runs in this process (it polls the provider's batches): drop --queue", 2)
     if batch and len(profiles) > 1:
         fail("--batch takes one --profile per run", 2)
     loaded_kit = _guard(lambda: load_kit(kit) if kit else PrelessonKit())
@@ -120,15 +118,18 @@ def precompile(
             else:
                 render.console.print(render.estimate_table(data))
             return
+        reason = queue_unavailable_reason(rt) if queue else None
+        if reason is not None:
+            render.err_console.print(f"queue unavailable: {reason}", markup=False, highlight=False)
+        if batch and queue and reason is None:
+            await _enqueue_batch(rt, jobs, lessons, wait, json_out)
+            return
         if batch:
             await _batch(rt, level, select, profiles, loaded_kit, lessons, json_out)
             return
-        reason = queue_unavailable_reason(rt) if queue else None
         if queue and reason is None:
             await _enqueue(rt, jobs, lessons, max_cost_usd, wait, json_out)
             return
-        if reason is not None:
-            render.err_console.print(f"queue unavailable: {reason}", markup=False, highlight=False)
         await _in_process(rt, jobs, concurrency, lessons, max_cost_usd, json_out)
 
     run(body, llm=llm, needs_llm=not dry_run, database_url=database_url)
@@ -163,6 +164,33 @@ async def _enqueue(
         )
         if status.stopped_reason:
             render.err_console.print(status.stopped_reason, markup=False, highlight=False)
+
+
+async def _enqueue_batch(
+    rt: Runtime, jobs: list[Any], lessons: bool, wait: bool, json_out: bool
+) -> None:
+    """``--queue --batch``: one job for the whole selection; a worker sends and polls it."""
+    from lessonplan.queue.app import ensure_queue_schema, make_app
+    from lessonplan.service.batch import batch_backend
+    from lessonplan.service.precompile_queue import enqueue_batch_run
+
+    batch_backend(rt.provider)  # an LLM without a Batch API is refused here, not on a worker
+    await ensure_queue_schema(rt.settings.database_url)
+    app = make_app(rt.settings.database_url, pool_max=2)
+    async with app.open_async():
+        status = await enqueue_batch_run(rt, app, jobs, lessons=lessons)
+    if wait:
+        status = await _follow(rt, status.run_id, json_out)
+    if json_out:
+        print_json(status.as_dict())
+    else:
+        typer.echo(status.run_id)
+        render.err_console.print(
+            f"enqueued one batch job for {status.total} keys; a `lessonplan worker` sends and "
+            f"polls it; follow with `lessonplan precompile status {status.run_id}`",
+            markup=False,
+            highlight=False,
+        )
 
 
 async def _batch(

@@ -25,6 +25,7 @@ from lessonplan.errors import (
 )
 
 TASK_NAME = "lessonplan.precompile_key"
+BATCH_TASK_NAME = "lessonplan.precompile_batch"
 QUEUE = "precompile"
 SCHEMA_LOCK = 0x1E55_0A12  # advisory lock id while procrastinate's schema is applied
 
@@ -52,11 +53,14 @@ def conninfo(database_url: str) -> str:
 
 def make_app(database_url: str, *, pool_max: int = 4) -> App:
     """The app with our task registered; ``open_async()`` it before use."""
-    from lessonplan.queue.task import run_job
+    from lessonplan.queue.task import run_batch_job, run_job
 
     connector = PsycopgConnector(conninfo=conninfo(database_url), min_size=1, max_size=pool_max)
     app = App(connector=connector)
     app.task(name=TASK_NAME, queue=QUEUE, retry=RETRY, pass_context=True)(_task(run_job))
+    app.task(name=BATCH_TASK_NAME, queue=QUEUE, retry=RETRY, pass_context=True)(
+        _task(run_batch_job)
+    )
     return app
 
 

@@ -13,13 +13,18 @@ validation or quality go back in a repair batch, errored or expired items in a r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import CONTENT_READERS
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.errors import ConfigurationError, GenerationError, error_type
+from lessonplan.errors import (
+    ConfigurationError,
+    GenerationError,
+    UnknownDescriptorError,
+    error_type,
+)
 from lessonplan.providers.base import LLMProvider
 from lessonplan.providers.batch import BATCH_ITEM_KEY, BatchBackend, BatchProvider, BatchRecord
 from lessonplan.service.compile import compile_lesson
@@ -35,6 +40,9 @@ BATCH_WINDOW_SECONDS = 24 * 3600.0  # both providers' completion window
 class BatchReport(PrecompileReport):
     batches: list[BatchRecord] = field(default_factory=list)
     provider: str = ""
+    # Per descriptor: where its plan came from, and what its calls cost at the batch price.
+    sources: dict[str, str] = field(default_factory=dict)
+    costs: dict[str, float] = field(default_factory=dict)
 
 
 class StoreJournal:
@@ -100,8 +108,10 @@ async def precompile_batch(
     poll_seconds: float = 5.0,
     gather_seconds: float = 0.5,
     on_done: Callable[[str, str], None] | None = None,
+    uids: Sequence[str] | None = None,
 ) -> BatchReport:
-    """Plans (or whole lessons) for the selected descriptors, through the Batch API."""
+    """Plans (or whole lessons) for the selected descriptors (or exactly ``uids``, for a
+    queued run), through the Batch API."""
     inner, backend = batch_backend(rt.provider)
     batch = BatchProvider(
         inner,
@@ -110,10 +120,13 @@ async def precompile_batch(
         poll_seconds=poll_seconds,
         gather_seconds=gather_seconds,
     )
-    descriptors = await selected_descriptors(rt, level=level, select=select)
+    if uids is None:
+        chosen = [d.uid for d in await selected_descriptors(rt, level=level, select=select)]
+    else:
+        chosen = list(dict.fromkeys(uids))
     learner = profile or LearnerProfile.anonymous()
     lesson_kit = kit or PrelessonKit()
-    report = BatchReport(total=len(descriptors), provider=backend.name)
+    report = BatchReport(total=len(chosen), provider=backend.name)
     saved_provider, saved_settings = rt.provider, rt.settings
     rt.provider = batch
     # A batch may take the provider's whole window: no compile deadline shorter than that.
@@ -124,31 +137,43 @@ async def precompile_batch(
             )
         }
     )
-    rt.ensure_llm_capacity(max(1, len(descriptors)) * (len(CONTENT_READERS) if lessons else 1))
+    rt.ensure_llm_capacity(max(1, len(chosen)) * (len(CONTENT_READERS) if lessons else 1))
 
     async def one(uid: str) -> None:
         source: str
+        cost = 0.0
         try:
             descriptor = await rt.store.get_descriptor(uid=uid)
-            assert descriptor is not None
+            if descriptor is None:
+                raise UnknownDescriptorError(f"unknown descriptor {uid!r}")
             inputs = PlanInputs(descriptor, learner, lesson_kit, rt.settings.metalanguage)
             BATCH_ITEM_KEY.set(plan_key(rt, inputs, batch).key_hash)
             if lessons:
                 result = await compile_lesson(rt, uid, profile=learner, kit=lesson_kit)
-                source = result.plan.source
+                plan_result = result.plan
+                for stage in result.lesson.stages.values():
+                    model = stage.model.partition(":")[2] or stage.model
+                    cost += rt.prices.cost(
+                        model, stage.prompt_tokens, stage.completion_tokens, batch=True
+                    )
             else:
-                source = (await get_plan(rt, inputs)).source
-        except GenerationError as exc:
+                plan_result = await get_plan(rt, inputs)
+            source = plan_result.source
+            if source != "cache":
+                cost += plan_result.provenance.cost_usd
+        except (GenerationError, UnknownDescriptorError) as exc:
             report.failures[uid] = f"{error_type(exc)}: {exc}"
             source = "error"
         report.by_source[source] = report.by_source.get(source, 0) + 1
+        report.sources[uid] = source
+        report.costs[uid] = cost
         if on_done is not None:
             on_done(uid, source)
 
     try:
         # Every plan key stays locked while its batch waits: on one session, not one each.
         async with rt.store.session_plan_locks():
-            await asyncio.gather(*(asyncio.create_task(one(d.uid)) for d in descriptors))
+            await asyncio.gather(*(asyncio.create_task(one(uid)) for uid in chosen))
     finally:
         rt.provider, rt.settings = saved_provider, saved_settings
         report.batches = list(batch.batches)

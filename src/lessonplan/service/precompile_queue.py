@@ -7,15 +7,16 @@ Only :func:`enqueue_run` and :func:`cancel_run` touch procrastinate; status is r
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import CONTENT_READERS
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.errors import ConfigurationError, UsageError
+from lessonplan.errors import BadInputError, ConfigurationError, UsageError
 from lessonplan.service.plans import PlanInputs, plan_key
 from lessonplan.service.precompile import budget_reason, selected_descriptors
 from lessonplan.service.runtime import Runtime
@@ -131,6 +132,51 @@ async def enqueue_run(
             on_enqueued(n + 1)
     status = await run_status(rt, run_id)
     return status
+
+
+async def enqueue_batch_run(rt: Runtime, app: App, jobs: list[Job], *, lessons: bool) -> RunStatus:
+    """Record the run and its keys, then defer ONE job for the whole selection: a Batch API run
+    sends everything together (one profile and kit). Its ``lock`` is the selection's hash, so
+    the same selection is never run twice at once."""
+    import hashlib
+
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    from lessonplan.queue.app import BATCH_TASK_NAME
+
+    if not jobs:
+        return await _empty_run(rt, lessons=lessons)
+    profiles = {job.profile.model_dump_json() for job in jobs}
+    kits = {job.kit.model_dump_json() for job in jobs}
+    if len(profiles) > 1 or len(kits) > 1:
+        raise BadInputError("a queued batch run takes one profile and one kit")
+    run_id = new_run_id()
+    async with rt.store.transaction() as tx:
+        await tx.runs.create(run_id=run_id, now=rt.now(), lessons=lessons, max_cost_usd=None)
+        for job in jobs:
+            await tx.runs.add_job(
+                run_id=run_id, job_key=job.job_key, can_do_id=job.can_do_id, now=rt.now()
+            )
+    keys = sorted([job.job_key, job.can_do_id] for job in jobs)
+    lock = "batch:" + hashlib.sha256(repr(keys).encode()).hexdigest()[:40]
+    # The same selection queued already: its job finishes these keys too (finish_key).
+    deferrer = app.tasks[BATCH_TASK_NAME].configure(lock=lock, queueing_lock=lock)
+    with contextlib.suppress(AlreadyEnqueued):
+        await deferrer.defer_async(
+            run_id=run_id,
+            keys=cast(Any, keys),
+            profile=jobs[0].profile.model_dump(mode="json", exclude_defaults=True),
+            kit=jobs[0].kit.model_dump(mode="json", exclude_defaults=True),
+            lessons=lessons,
+        )
+    return await run_status(rt, run_id)
+
+
+async def _empty_run(rt: Runtime, *, lessons: bool) -> RunStatus:
+    run_id = new_run_id()
+    async with rt.store.transaction() as tx:
+        await tx.runs.create(run_id=run_id, now=rt.now(), lessons=lessons, max_cost_usd=None)
+    return await run_status(rt, run_id)
 
 
 async def _spent(rt: Runtime, run_id: str) -> float:
