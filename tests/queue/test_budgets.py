@@ -63,6 +63,40 @@ def test_dry_run_counts_jobs_calls_tokens_and_cost(
     assert again["estimated_prompt_tokens"] < estimate["estimated_prompt_tokens"]
 
 
+def test_dry_run_with_lessons_estimates_the_stage_calls_too(
+    sqlite_env: Path,
+    sim_openai_env: SimServerHandle,  # noqa: F811
+) -> None:
+    def dry(*extra: str) -> dict:
+        code, out, _ = cli(
+            "precompile",
+            "--level",
+            "A1",
+            "--dry-run",
+            "--llm",
+            "openai:gpt-4o-mini",
+            "--json",
+            *extra,
+        )
+        assert code == 0
+        found: dict = json.loads(out)
+        return found
+
+    plans, lessons = dry(), dry("--lessons")
+    assert lessons["plan_calls"] == plans["plan_calls"] == 11
+    assert lessons["stage_calls"] == 11 * 4
+    # four stage prompts (each carrying the plan, the content for three) outweigh the plan's
+    assert lessons["estimated_prompt_tokens"] > 4 * plans["estimated_prompt_tokens"]
+    assert lessons["estimated_completion_tokens"] > 2 * plans["estimated_completion_tokens"]
+    assert lessons["estimated_cost_usd"]["sync"] > 3 * plans["estimated_cost_usd"]["sync"]
+
+    # a lesson already stored costs nothing more: its stage calls drop out of the estimate
+    assert cli("compile", "JF:105", "--llm", "openai:gpt-4o-mini")[0] == 0
+    again = dry("--lessons")
+    assert again["stage_calls"] == 10 * 4 and again["plan_calls"] == 10
+    assert sim_openai_env.stats()["requests"] == 5  # the compile's calls; a dry run makes none
+
+
 def test_in_process_max_cost_stops_and_says_so(
     sqlite_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -203,6 +203,42 @@ async def enforce_budget(rt: Runtime, app: App, run_id: str) -> bool:
     return True
 
 
+async def _stage_tokens(
+    offline: Any, inputs: PlanInputs, plan_text: str, model: str
+) -> tuple[int, int]:
+    """Prompt and answer tokens of a lesson's four stage calls, from the offline plan."""
+    from pydantic import ValidationError
+
+    from lessonplan.domain.lesson import ContentStage
+    from lessonplan.domain.models import DomainPlan
+    from lessonplan.prompts.stages import build_stage_request
+    from lessonplan.prompts.tokens import count_request_tokens, count_tokens
+
+    try:
+        plan = DomainPlan.model_validate_json(plan_text)
+    except ValidationError:
+        return 0, 0
+    common: dict[str, Any] = {
+        "plan": plan,
+        "descriptor": inputs.descriptor,
+        "profile": inputs.profile,
+        "kit": inputs.kit,
+        "metalanguage": inputs.metalanguage,
+    }
+    request = build_stage_request("content", **common)
+    answer = (await offline.complete(request)).text
+    tokens_in, tokens_out = count_request_tokens(request, model), count_tokens(answer, model)
+    try:
+        content = ContentStage.model_validate_json(answer)
+    except ValidationError:
+        return tokens_in, tokens_out
+    for stage in CONTENT_READERS:
+        request = build_stage_request(stage, content=content, **common)
+        tokens_in += count_request_tokens(request, model)
+        tokens_out += count_tokens((await offline.complete(request)).text, model)
+    return tokens_in, tokens_out
+
+
 async def run_status(rt: Runtime, run_id: str) -> RunStatus:
     async with rt.store.transaction(readonly=True) as tx:
         status = await tx.runs.status(run_id=run_id)
@@ -248,26 +284,23 @@ class Estimate:
 async def estimate(rt: Runtime, jobs: list[Job], *, lessons: bool) -> Estimate:
     """What the run would cost: cache lookups for every key, then for each miss the planner
     prompt counted offline and the offline planner's answer as the expected output size, priced
-    with the price table (sync, and at the providers' batch discount). Stage calls of
-    ``--lessons`` are counted; their tokens are not estimated."""
+    with the price table (sync, and at the providers' batch discount). With ``--lessons``, each
+    lesson not stored yet adds its four stage calls, counted the same way: the stage prompts
+    built from the offline plan and content, and the offline stages as the expected output."""
     from lessonplan.prompts.planner import build_planner_request
     from lessonplan.prompts.tokens import count_request_tokens, count_tokens
     from lessonplan.providers.offline import OfflineProvider
+    from lessonplan.service.precompile import _stored_lesson
 
     model = rt.provider.model
     offline = OfflineProvider()
     hits = prompt = completion = 0
-    misses = 0
+    misses = stage_calls = 0
     for job in jobs:
         descriptor = await rt.store.get_descriptor(uid=job.can_do_id)
         if descriptor is None:
             raise ConfigurationError(f"descriptor {job.can_do_id!r} vanished during the estimate")
         inputs = PlanInputs(descriptor, job.profile, job.kit, rt.settings.metalanguage)
-        key = plan_key(rt, inputs, rt.provider)
-        if await rt.store.cache_get(key_hash=key.key_hash, now=rt.now()) is not None:
-            hits += 1
-            continue
-        misses += 1
         request = build_planner_request(
             descriptor,
             job.profile,
@@ -275,15 +308,26 @@ async def estimate(rt: Runtime, jobs: list[Job], *, lessons: bool) -> Estimate:
             variant=rt.settings.prompt,
             metalanguage=rt.settings.metalanguage,
         )
+        plan_text = (await offline.complete(request)).text
+        if lessons and not await _stored_lesson(rt, job.can_do_id, job.profile, job.kit):
+            stage_calls += len(CONTENT_READERS) + 1
+            tokens_in, tokens_out = await _stage_tokens(offline, inputs, plan_text, model)
+            prompt += tokens_in
+            completion += tokens_out
+        key = plan_key(rt, inputs, rt.provider)
+        if await rt.store.cache_get(key_hash=key.key_hash, now=rt.now()) is not None:
+            hits += 1
+            continue
+        misses += 1
         prompt += count_request_tokens(request, model)
-        completion += count_tokens((await offline.complete(request)).text, model)
+        completion += count_tokens(plan_text, model)
     price = rt.prices.price(model)
     sync = rt.prices.cost(model, prompt, completion)
     return Estimate(
         jobs=len(jobs),
         cache_hits=hits,
         plan_calls=misses,
-        stage_calls=len(jobs) * (len(CONTENT_READERS) + 1) if lessons else 0,
+        stage_calls=stage_calls,
         prompt_tokens=prompt,
         completion_tokens=completion,
         model=model,
