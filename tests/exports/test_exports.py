@@ -7,37 +7,18 @@ import re
 import sqlite3
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from lessonplan.cli.app import app
-from lessonplan.config import get_settings
 from lessonplan.exports.ruby import ruby_html, strip_furigana
 from lessonplan.japanese import has_kanji
+from tests.cli.test_cli import cli, db  # noqa: F401  (the db fixture)
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "lessonplan.db"
-    monkeypatch.setenv("LESSONPLAN_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
-    get_settings.cache_clear()
-    yield path
-    get_settings.cache_clear()
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def lesson(db: Path) -> dict:
+def lesson(db: Path) -> dict:  # noqa: F811
     code, out, err = cli("compile", "JF:105", "--json")
     assert code == 0, err
     return json.loads(out)["lesson"]

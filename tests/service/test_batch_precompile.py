@@ -175,6 +175,17 @@ def test_batch_with_the_offline_planner_is_a_clear_error(
     assert "Traceback" not in result.output
 
 
+def test_batch_refuses_a_cost_cap_it_could_not_keep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LESSONPLAN_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'lp.db'}")
+    args = ["precompile", "--batch", "--level", "A1", "--max-cost-usd", "1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "--max-cost-usd does not apply to --batch" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_cli_batch_prints_its_batches(
     tmp_path: Path,
     sim_server: SimServerHandle,  # noqa: F811

@@ -246,7 +246,8 @@ async def test_catalog_search_pages_and_htmx_partial(local: httpx.AsyncClient) -
 async def test_errors_are_pages_not_json(local: httpx.AsyncClient) -> None:
     missing = await local.get("/lessons/L-000000000000")
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
-    assert "unknown lesson" not in missing.text or "L-000000000000" in missing.text
+    assert "no lesson 'L-000000000000'" in html.unescape(missing.text)
+    assert not missing.text.lstrip().startswith("{")  # a page, not a problem document
     unknown = await local.get("/catalog/NOPE:1")
     assert unknown.status_code == 404 and "NOPE:1" in unknown.text
     odd = await local.get("/lessons/L-1", params={"version": "zero"})

@@ -96,6 +96,12 @@ def precompile(
     from lessonplan.inputs import load_kit
 
     profiles = _guard(lambda: _profiles(profile))
+    if batch and max_cost_usd is not None:
+        fail(
+            "--max-cost-usd does not apply to --batch: the whole selection is sent at once "
+            "(see its estimated batch cost with --dry-run)",
+            2,
+        )
     if batch and len(profiles) > 1:
         fail("--batch takes one --profile per run", 2)
     loaded_kit = _guard(lambda: load_kit(kit) if kit else PrelessonKit())
@@ -122,7 +128,7 @@ def precompile(
         if reason is not None:
             render.err_console.print(f"queue unavailable: {reason}", markup=False, highlight=False)
         if batch and queue and reason is None:
-            await _enqueue_batch(rt, jobs, lessons, wait, json_out)
+            await _enqueue(rt, jobs, lessons, None, wait, json_out, batch=True)
             return
         if batch:
             await _batch(rt, level, select, profiles, loaded_kit, lessons, json_out)
@@ -142,55 +148,39 @@ async def _enqueue(
     max_cost_usd: float | None,
     wait: bool,
     json_out: bool,
+    *,
+    batch: bool = False,
 ) -> None:
+    """``--queue``: one job per key; with ``--batch``, one job for the whole selection that a
+    worker sends to the provider's Batch API and polls."""
     from lessonplan.queue.app import ensure_queue_schema, make_app
-    from lessonplan.service.precompile_queue import enqueue_run
+    from lessonplan.service.precompile_queue import enqueue_batch_run, enqueue_run
 
+    if batch:
+        from lessonplan.service.batch import batch_backend
+
+        batch_backend(rt.provider)  # an LLM without a Batch API is refused here, not on a worker
     await ensure_queue_schema(rt.settings.database_url)
     app = make_app(rt.settings.database_url, pool_max=2)
     async with app.open_async():
-        status = await enqueue_run(rt, app, jobs, lessons=lessons, max_cost_usd=max_cost_usd)
+        if batch:
+            status = await enqueue_batch_run(rt, app, jobs, lessons=lessons)
+        else:
+            status = await enqueue_run(rt, app, jobs, lessons=lessons, max_cost_usd=max_cost_usd)
     if wait:
         status = await _follow(rt, status.run_id, json_out)
     if json_out:
         print_json(status.as_dict())
-    else:
-        typer.echo(status.run_id)
-        render.err_console.print(
-            f"enqueued {status.total} jobs; follow with `lessonplan precompile status "
-            f"{status.run_id}`",
-            markup=False,
-            highlight=False,
-        )
-        if status.stopped_reason:
-            render.err_console.print(status.stopped_reason, markup=False, highlight=False)
-
-
-async def _enqueue_batch(
-    rt: Runtime, jobs: list[Any], lessons: bool, wait: bool, json_out: bool
-) -> None:
-    """``--queue --batch``: one job for the whole selection; a worker sends and polls it."""
-    from lessonplan.queue.app import ensure_queue_schema, make_app
-    from lessonplan.service.batch import batch_backend
-    from lessonplan.service.precompile_queue import enqueue_batch_run
-
-    batch_backend(rt.provider)  # an LLM without a Batch API is refused here, not on a worker
-    await ensure_queue_schema(rt.settings.database_url)
-    app = make_app(rt.settings.database_url, pool_max=2)
-    async with app.open_async():
-        status = await enqueue_batch_run(rt, app, jobs, lessons=lessons)
-    if wait:
-        status = await _follow(rt, status.run_id, json_out)
-    if json_out:
-        print_json(status.as_dict())
-    else:
-        typer.echo(status.run_id)
-        render.err_console.print(
-            f"enqueued one batch job for {status.total} keys; a `lessonplan worker` sends and "
-            f"polls it; follow with `lessonplan precompile status {status.run_id}`",
-            markup=False,
-            highlight=False,
-        )
+        return
+    typer.echo(status.run_id)
+    what = f"one batch job for {status.total} keys" if batch else f"{status.total} jobs"
+    render.err_console.print(
+        f"enqueued {what}; follow with `lessonplan precompile status {status.run_id}`",
+        markup=False,
+        highlight=False,
+    )
+    if status.stopped_reason:
+        render.err_console.print(status.stopped_reason, markup=False, highlight=False)
 
 
 async def _batch(

@@ -7,6 +7,7 @@ module only lays them out, it never tokenises.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -21,8 +22,14 @@ def segments(surface: str) -> tuple[FuriganaSegment, ...]:
 
 def ruby_html(surface: str) -> Markup:
     """The surface as HTML, every kanji (or digit) run in ``<ruby>base<rt>reading</rt></ruby>``."""
+    return ruby_segments(segments(surface))
+
+
+def ruby_segments(segs: Sequence[FuriganaSegment]) -> Markup:
+    """Segments the text layer made (a TargetText's stored ``furigana``, or :func:`segments`)
+    as ruby HTML; the one place that lays furigana out as HTML, for exports and the studio."""
     out: list[str] = []
-    for seg in _merged(segments(surface)):
+    for seg in _merged(tuple(segs)):
         if seg.reading:
             out.append(
                 f"<ruby>{escape(seg.text)}<rp>(</rp><rt>{escape(seg.reading)}</rt><rp>)</rp></ruby>"

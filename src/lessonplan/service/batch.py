@@ -29,7 +29,7 @@ from lessonplan.providers.base import LLMProvider
 from lessonplan.providers.batch import BATCH_ITEM_KEY, BatchBackend, BatchProvider, BatchRecord
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.plans import PlanInputs, get_plan, plan_key
-from lessonplan.service.precompile import PrecompileReport, selected_descriptors
+from lessonplan.service.precompile import PrecompileReport, selected_descriptors, stages_cost
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.repository import Store
 
@@ -151,11 +151,7 @@ async def precompile_batch(
             if lessons:
                 result = await compile_lesson(rt, uid, profile=learner, kit=lesson_kit)
                 plan_result = result.plan
-                for stage in result.lesson.stages.values():
-                    model = stage.model.partition(":")[2] or stage.model
-                    cost += rt.prices.cost(
-                        model, stage.prompt_tokens, stage.completion_tokens, batch=True
-                    )
+                cost += stages_cost(rt, result.lesson, batch=True)
             else:
                 plan_result = await get_plan(rt, inputs)
             source = plan_result.source

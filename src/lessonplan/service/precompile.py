@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lessonplan.catalog.search import CatalogQuery
-from lessonplan.domain.lesson import CONTENT_READERS
+from lessonplan.domain.lesson import CONTENT_READERS, Lesson, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PrelessonKit
 from lessonplan.errors import GenerationError, error_type
 from lessonplan.service.compile import compile_lesson
@@ -37,10 +37,7 @@ async def compile_one(
             return "cache", 0.0  # idempotent: a finished key compiles nothing again
         result = await compile_lesson(rt, uid, profile=profile, kit=kit)
         cost = result.plan.provenance.cost_usd if result.plan.source != "cache" else 0.0
-        for stage in result.lesson.stages.values():
-            model = stage.model.partition(":")[2] or stage.model  # stages record the spec
-            cost += rt.prices.cost(model, stage.prompt_tokens, stage.completion_tokens)
-        return result.plan.source, cost
+        return result.plan.source, cost + stages_cost(rt, result.lesson)
     descriptor = await rt.store.get_descriptor(uid=uid)
     if descriptor is None:
         from lessonplan.errors import UnknownDescriptorError
@@ -49,6 +46,16 @@ async def compile_one(
     plan = await get_plan(rt, PlanInputs(descriptor, profile, kit, rt.settings.metalanguage))
     cost = plan.provenance.cost_usd if plan.source in ("generated", "repaired", "fallback") else 0.0
     return plan.source, cost
+
+
+def stage_cost(rt: Runtime, record: StageRecord, *, batch: bool = False) -> float:
+    """What one stage's call cost by the price table (``batch``: at the batch price)."""
+    model = record.model.partition(":")[2] or record.model  # stages record the spec
+    return rt.prices.cost(model, record.prompt_tokens, record.completion_tokens, batch=batch)
+
+
+def stages_cost(rt: Runtime, lesson: Lesson, *, batch: bool = False) -> float:
+    return sum(stage_cost(rt, record, batch=batch) for record in lesson.stages.values())
 
 
 async def _stored_lesson(rt: Runtime, uid: str, profile: LearnerProfile, kit: PrelessonKit) -> bool:

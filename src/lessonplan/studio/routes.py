@@ -22,6 +22,7 @@ from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import STAGES, Lesson, StageName
 from lessonplan.domain.review import LEARNER_VISIBLE, REVIEW_STATES, TRANSITIONS, parse_state
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError, UsageError
+from lessonplan.service.precompile import stage_cost
 from lessonplan.service.runtime import Runtime
 from lessonplan.studio.session import (
     CSRF_COOKIE,
@@ -119,10 +120,7 @@ def _secure(request: Request) -> bool:
 
 
 def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    try:
-        user: StudioUser | None = current_user(request)
-    except LoginRequired:
-        user = None
+    user = current_user(request, signed_out_ok=True)
     return _page(request, user, "error.html", status=status, status_code=status, message=message)
 
 
@@ -143,7 +141,7 @@ def _require_editor(user: StudioUser) -> None:
 def _editor(request: Request, token: str | None) -> StudioUser:
     """A change: the form's CSRF token must match, and the key must be allowed to edit."""
     user = _user(request)
-    check_csrf(request, user, token)
+    check_csrf(request, token)
     _require_editor(user)
     return user
 
@@ -174,7 +172,13 @@ async def login_form(request: Request, next: str = "/") -> HTMLResponse:
     ring = request.app.state.key_ring
     if not ring.configured:
         return _redirect("/")  # type: ignore[return-value]
-    return _page(request, _anonymous(request), "login.html", next=_safe_next(next), error=None)
+    return _page(
+        request,
+        current_user(request, signed_out_ok=True),
+        "login.html",
+        next=_safe_next(next),
+        error=None,
+    )
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -184,8 +188,8 @@ async def login(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    user = _anonymous(request)
-    check_csrf(request, user, csrf_token)
+    user = current_user(request, signed_out_ok=True)
+    check_csrf(request, csrf_token)
     ring = request.app.state.key_ring
     caller = ring.caller(api_key.strip()) if api_key.strip() else None
     if caller is None:
@@ -213,28 +217,10 @@ async def login(
 async def logout(
     request: Request, csrf_token: Annotated[str, Form(max_length=200)] = ""
 ) -> Response:
-    check_csrf(request, _anonymous(request), csrf_token)
+    check_csrf(request, csrf_token)
     response = _redirect("/login")
     response.delete_cookie(KEY_COOKIE)
     return response
-
-
-def _anonymous(request: Request) -> StudioUser:
-    """The login page's user: not signed in yet, but with a CSRF token for the form."""
-    from lessonplan.access import Caller, LearnerScope
-
-    try:
-        return current_user(request)
-    except LoginRequired:
-        import secrets
-
-        csrf = request.cookies.get(CSRF_COOKIE) or ""
-        new = len(csrf) < 32
-        return StudioUser(
-            caller=Caller(role="client", scope=LearnerScope(), label="signed out"),
-            csrf=secrets.token_urlsafe(32) if new else csrf,
-            new_csrf=new,
-        )
 
 
 def _safe_next(target: str) -> str:
@@ -429,10 +415,7 @@ async def lesson_page(
     descriptor = await rt.store.get_descriptor(uid=lesson.can_do_id, cached=True)
     stages = {name: lesson.stage_data(name) for name in STAGES}
     issues = {name: stage_issues(lesson, name) for name in STAGES}
-    costs = {
-        name: rt.prices.cost(record.model, record.prompt_tokens, record.completion_tokens)
-        for name, record in lesson.stages.items()
-    }
+    costs = {name: stage_cost(rt, record) for name, record in lesson.stages.items()}
     return _page(
         request,
         user,

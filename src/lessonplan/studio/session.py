@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from lessonplan.access import LOCAL, Caller, KeyRing
+from lessonplan.access import LOCAL, Caller, KeyRing, LearnerScope
 
 KEY_COOKIE = "lessonplan_key"
 CSRF_COOKIE = "lessonplan_csrf"
@@ -43,8 +43,19 @@ class StudioUser:
     def label(self) -> str:
         return self.caller.label
 
+    @property
+    def signed_in(self) -> bool:
+        return self.caller is not SIGNED_OUT
 
-def current_user(request: Request) -> StudioUser:
+
+# Not signed in (the login page, an error page before login): reaches no learner, edits nothing.
+SIGNED_OUT = Caller(role="client", scope=LearnerScope(), label="signed out")
+
+
+def current_user(request: Request, *, signed_out_ok: bool = False) -> StudioUser:
+    """The key from the login cookie (or the local user of a keyless server), with this
+    browser's CSRF token (a new one when it has none). Without a valid key: LoginRequired,
+    or the signed-out user with ``signed_out_ok``."""
     ring: KeyRing = request.app.state.key_ring
     csrf = request.cookies.get(CSRF_COOKIE) or ""
     new_csrf = len(csrf) < 32
@@ -55,12 +66,14 @@ def current_user(request: Request) -> StudioUser:
     key = request.cookies.get(KEY_COOKIE) or ""
     caller = ring.caller(key) if key else None
     if caller is None:
+        if signed_out_ok:
+            return StudioUser(caller=SIGNED_OUT, csrf=csrf, new_csrf=new_csrf)
         raise LoginRequired
     request.state.caller = caller.label
     return StudioUser(caller=caller, csrf=csrf, new_csrf=new_csrf)
 
 
-def check_csrf(request: Request, user: StudioUser, given: str | None) -> None:
+def check_csrf(request: Request, given: str | None) -> None:
     """The token must come back in the form field (or header) and match the cookie."""
     cookie = request.cookies.get(CSRF_COOKIE) or ""
     if not cookie or not given or not hmac.compare_digest(cookie, given):

@@ -3,39 +3,29 @@ and quality issues placed beside the line they concern (pure apart from reading 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import FuriganaSegment, Lesson, StageName, TargetText
 from lessonplan.domain.review import move_label
+from lessonplan.exports.ruby import ruby_segments
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
 def ruby(text: TargetText | None) -> Markup:
-    """The surface with ``<ruby>`` furigana over every kanji run (from the text layer's
-    segments), or the plain surface when it has none."""
+    """The surface with ``<ruby>`` furigana over every kanji run, from the segments the text
+    layer stored with it (laid out by the exports' renderer, so pages and files agree)."""
     if text is None:
         return Markup("")
-    segments: Sequence[FuriganaSegment] = text.furigana or [FuriganaSegment(text=text.surface)]
-    out = []
-    for seg in segments:
-        if seg.reading:
-            out.append(
-                Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>").format(
-                    seg.text, seg.reading
-                )
-            )
-        else:
-            out.append(escape(seg.text))
-    return Markup("").join(out)
+    return ruby_segments(text.furigana or [FuriganaSegment(text=text.surface)])
 
 
 def jtext(text: TargetText | None, *, translation: bool = True) -> Markup:
