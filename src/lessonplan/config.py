@@ -83,6 +83,8 @@ class Settings(BaseSettings):
 
     # HTTP
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # POST /cando/{uid}/plan cache hits answered before the framework (lessonplan.api.fastlane).
+    http_fast_lane: bool = True
 
     @field_validator("rate_limits")
     @classmethod

@@ -55,6 +55,12 @@ QUALITY_ISSUES = Counter(
     "lessonplan_quality_issues", "Quality issues found, by code.", ["code"], registry=REGISTRY
 )
 ERRORS = Counter("lessonplan_errors", "Failures by error type.", ["error_type"], registry=REGISTRY)
+FAST_LANE = Counter(
+    "lessonplan_http_fast_lane",
+    "Plan requests the HTTP fast lane answered from the cache, or passed to the route.",
+    ["outcome"],
+    registry=REGISTRY,
+)
 
 
 def observe_event(event: GenerationEvent) -> None:
@@ -87,6 +93,10 @@ def observe_event(event: GenerationEvent) -> None:
 def observe_plan(source: str, seconds: float) -> None:
     PLAN_REQUESTS.labels(source).inc()
     PLAN_LATENCY.labels(source).observe(seconds)
+
+
+def observe_fast_lane(outcome: str) -> None:
+    FAST_LANE.labels(outcome).inc()
 
 
 def render() -> bytes:

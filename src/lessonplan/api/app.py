@@ -22,6 +22,7 @@ from lessonplan import __version__
 from lessonplan.api.deps import single_query_values
 from lessonplan.api.docs import install_docs
 from lessonplan.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
+from lessonplan.api.fastlane import PlanFastLane
 from lessonplan.api.middleware import BodySizeLimit
 from lessonplan.api.routes import admin, cando, exports, learners, lessons, ops, plans, precompile
 from lessonplan.api.security import LoopbackOnly, get_caller
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.include_router(ops.root_router)
     install_studio(app)
     install_docs(app)
+    if settings.http_fast_lane:
+        app.add_middleware(PlanFastLane, state=app.state, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(LoopbackOnly, enabled=not key_ring.configured)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]

@@ -46,14 +46,32 @@ async def get_caller(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> Caller:
-    """The caller of this request (a dependency of every ``/api/v1`` route)."""
-    ring = get_key_ring(request)
+    """The caller of this request (a dependency of every ``/api/v1`` route). ``bearer`` and
+    ``api_key`` document the two schemes in OpenAPI; :func:`caller_for` reads the headers."""
+    caller = caller_for(
+        get_key_ring(request),
+        request.headers.get("authorization"),
+        request.headers.get("x-api-key"),
+    )
+    if caller is not LOCAL:
+        request.state.caller = caller.label  # what the access log may name: never the key
+    return caller
+
+
+def caller_for(ring: KeyRing, authorization: str | None, api_key: str | None) -> Caller:
+    """Who sends these headers: :data:`LOCAL` when no key is configured, else the caller of the
+    key; :class:`ApiProblem` 401 (no key, or an ``Authorization`` that is not ``Bearer KEY``)
+    or 403 (an unknown key)."""
     if not ring.configured:
         return LOCAL
-    if "authorization" in request.headers and bearer is None:
+    given = api_key
+    if authorization is not None:
         # A credential that cannot be read is refused, not skipped for another header.
-        raise _unauthenticated("the Authorization header must be 'Bearer KEY'")
-    given = bearer.credentials if bearer is not None else api_key
+        scheme, _, credentials = authorization.strip().partition(" ")
+        credentials = credentials.strip()
+        if scheme.lower() != "bearer" or not credentials:
+            raise _unauthenticated("the Authorization header must be 'Bearer KEY'")
+        given = credentials
     if not given:
         raise _unauthenticated(
             "this route needs an API key (Authorization: Bearer KEY or X-API-Key: KEY)"
@@ -61,7 +79,6 @@ async def get_caller(
     caller = ring.caller(given)
     if caller is None:
         raise ApiProblem(403, "invalid_api_key", "the API key is not valid")
-    request.state.caller = caller.label  # what the access log may name: never the key
     return caller
 
 

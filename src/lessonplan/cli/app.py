@@ -920,6 +920,14 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="One line per request on stderr (uvicorn's access log); off behind a proxy "
+            "that logs requests itself.",
+        ),
+    ] = True,
     database_url: DbOpt = None,
 ) -> None:
     """Run the HTTP API (uvicorn). Without any API key configured it binds loopback only."""
@@ -984,6 +992,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,
         http=HTTP_PROTOCOL,  # TCP_NODELAY on every worker's connections
     )
 

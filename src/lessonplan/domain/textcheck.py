@@ -137,7 +137,9 @@ def refuse_bad_text_once(value: Any) -> Any:
 
 def validate_checked(value: Any, handler: Callable[[Any], Any]) -> Any:
     """Walk ``value`` once, then let ``handler`` (pydantic's) validate it and what it nests
-    without walking the nested parts again (for ``model_validator(mode="wrap")``)."""
-    refuse_bad_text(value)
+    without walking the nested parts again (for ``model_validator(mode="wrap")``). Inside
+    :func:`checked_whole` (the caller checked the raw text) the walk is skipped."""
+    if not _INSIDE_CHECKED.get():
+        refuse_bad_text(value)
     with checked_whole():
         return handler(value)

@@ -47,7 +47,7 @@ from lessonplan.providers.base import LLMProvider, LLMRequest
 from lessonplan.service.fallback import Step, StepSkipped, after_error, run_fallbacks
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.errors import DescriptorChanged
-from lessonplan.store.records import CacheEntry, GenerationEvent
+from lessonplan.store.records import CachedPlanText, CacheEntry, GenerationEvent
 
 
 @dataclass
@@ -110,7 +110,9 @@ def plan_key(rt: Runtime, inputs: PlanInputs, provider: LLMProvider) -> PlanKey:
     )
 
 
-def _provenance_from_entry(entry: CacheEntry, source: PlanSource, key: PlanKey) -> PlanProvenance:
+def _provenance_from_entry(
+    entry: CacheEntry | CachedPlanText, source: PlanSource, key: PlanKey
+) -> PlanProvenance:
     return PlanProvenance(
         source=source,
         model=entry.model,
@@ -206,21 +208,80 @@ async def _finish(
     outcome: str,
     saved: float = 0.0,
 ) -> PlanResult:
+    codes = [issue.code for issue in result.quality_issues]
+    await _record_answer(rt, key, result.provenance, codes, started, outcome=outcome, saved=saved)
+    return result
+
+
+async def _record_answer(
+    rt: Runtime,
+    key: PlanKey,
+    provenance: PlanProvenance,
+    quality_codes: list[str],
+    started: float,
+    *,
+    outcome: str,
+    saved: float,
+) -> None:
+    """The answer's duration on its provenance, its metric and its ``plan_answer`` event."""
     elapsed = time.perf_counter() - started
-    result.provenance.duration_ms = elapsed * 1000
-    metrics.observe_plan(result.source if outcome != "joined" else "joined", elapsed)
+    provenance.duration_ms = elapsed * 1000
+    metrics.observe_plan(provenance.source if outcome != "joined" else "joined", elapsed)
     event = _event(
         rt,
         key,
         "plan_answer",
         outcome=outcome,
-        source=result.source,
+        source=provenance.source,
         cost_saved=saved,
-        quality_issue_count=len(result.quality_issues),
+        quality_issue_count=len(quality_codes),
     )
-    codes = [issue.code for issue in result.quality_issues]
-    await rt.record([replace(event, latency_ms=elapsed * 1000, quality_codes=codes or None)])
-    return result
+    await rt.record(
+        [replace(event, latency_ms=elapsed * 1000, quality_codes=quality_codes or None)]
+    )
+
+
+@dataclass
+class PlanTextHit:
+    """A cache hit with the plan as its stored JSON text (the HTTP fast lane's answer)."""
+
+    key: PlanKey
+    provenance: PlanProvenance
+    plan_text: str
+    started: float
+
+
+async def peek_plan_text(rt: Runtime, inputs: PlanInputs) -> PlanTextHit | None:
+    """:func:`get_plan`'s cache hit alone, nothing recorded yet (:func:`finish_plan_text`).
+
+    ``None`` whenever :func:`get_plan` would do anything but answer from a live entry in one
+    read: a miss, a generation of the key running here, a descriptor not held in process or
+    changed by another process, a target language the offline planner does not teach.
+    """
+    if rt.provider.is_offline and not inputs.descriptor.is_japanese:
+        return None
+    started = time.perf_counter()
+    key = plan_key(rt, inputs, rt.provider)
+    if rt.plan_flights.inflight(key.key_hash):
+        return None
+    try:
+        entry = await rt.store.cache_get_text(
+            key_hash=key.key_hash, now=rt.now(), descriptor=inputs.descriptor
+        )
+    except DescriptorChanged:
+        return None
+    if entry is None:
+        return None
+    provenance = _provenance_from_entry(entry, "cache", key)
+    return PlanTextHit(key=key, provenance=provenance, plan_text=entry.plan_text, started=started)
+
+
+async def finish_plan_text(rt: Runtime, hit: PlanTextHit) -> None:
+    """Count the hit (write-behind) and record it as :func:`get_plan` records a hit."""
+    rt.note_hit(hit.key.key_hash)
+    await _record_answer(
+        rt, hit.key, hit.provenance, [], hit.started, outcome="cache", saved=hit.provenance.cost_usd
+    )
 
 
 async def _current_descriptor(rt: Runtime, uid: str) -> CanDoDescriptor:

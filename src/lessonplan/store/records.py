@@ -36,6 +36,20 @@ class CacheEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class CachedPlanText:
+    """A live plan cache row as the HTTP fast lane serves it: the plan as its stored JSON text
+    (checked when it was stored), not parsed, and what its provenance needs."""
+
+    key_hash: str
+    model: str
+    prompt_version: str
+    plan_text: str
+    plan_version: int | None
+    created_at: datetime
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class PlanVersion:
     """One entry of a lineage's append-only history."""
 

@@ -53,6 +53,7 @@ from lessonplan.store.engine import (
 from lessonplan.store.errors import DescriptorChanged, translate_errors
 from lessonplan.store.locks import SessionLocks, no_lock, pg_advisory_lock
 from lessonplan.store.records import (
+    CachedPlanText,
     CacheEntry,
     CacheStats,
     GenerationEvent,
@@ -264,6 +265,24 @@ class Store:
             lambda tx: tx.cache.get_checked(
                 key_hash=key_hash, now=now, uid=uid, include_expired=include_expired
             )
+        )
+        if current != content_hash:
+            self._descriptors.pop(uid, None)
+            raise DescriptorChanged(uid)
+        return entry
+
+    async def cache_get_text(
+        self, *, key_hash: str, now: datetime, descriptor: CanDoDescriptor
+    ) -> CachedPlanText | None:
+        """The live entry for ``key_hash``, its plan as stored JSON text: one statement that also
+        verifies ``descriptor``, which must be the copy this store holds (else ``None``: the
+        caller takes the full path). A changed descriptor raises :class:`DescriptorChanged`."""
+        held = self._descriptors.get(descriptor.uid)
+        if held is None or held[0] is not descriptor:
+            return None
+        uid, content_hash = descriptor.uid, held[1]
+        current, entry = await self.read(
+            lambda tx: tx.cache.get_checked_text(key_hash=key_hash, now=now, uid=uid)
         )
         if current != content_hash:
             self._descriptors.pop(uid, None)
