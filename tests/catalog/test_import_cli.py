@@ -106,3 +106,29 @@ def test_a_non_japanese_descriptor_is_refused_by_the_offline_planner(
     code, _, err = cli("compile", "ES:1")
     assert code == 2 and "offline planner's curriculum is Japanese only" in err
     assert count(db, "lessons") == 0
+
+
+def test_descriptions_in_other_languages_are_shown_and_searched(
+    db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    cli("init")
+    french = tmp_path / "fr.csv"
+    french.write_text(
+        "uid,level,description_en,description_fr,target_language\n"
+        "FR:1,A1,Can read a simple sign.,Peut lire un panneau simple dans une gare.,fr\n"
+        "FR:2,A2,,Peut acheter un billet de train au guichet.,fr\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("catalog", "import", str(french))
+    assert code == 0, err
+    code, out, err = cli("catalog", "show", "FR:2")
+    assert code == 0, err
+    assert "description_fr" in out and "Peut acheter un billet de train" in out
+    shown = json.loads(cli("catalog", "show", "FR:2", "--json")[1])
+    assert shown["descriptions"] == {"fr": "Peut acheter un billet de train au guichet."}
+    code, out, err = cli("catalog", "list", "--query", "GARE", "--json")
+    assert code == 0, err
+    assert [d["uid"] for d in json.loads(out)] == ["FR:1"]
+    code, out, _ = cli("catalog", "list", "--query", "billet", "--level", "A2")
+    assert "FR:2" in out and "Peut acheter" in out  # the table shows the only description

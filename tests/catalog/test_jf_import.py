@@ -134,7 +134,7 @@ def test_plain_csv_reads_target_language_and_metalanguage() -> None:
     assert by_uid["JA:1"].primary_topic_en == "Travel and Transportation"  # completed
     assert by_uid["JA:1"].category == "店や公共機関でやりとりをする"
     problems = {p.row: p.reason for p in report.problems}
-    assert problems[4] == "description_en or description_ja is required"
+    assert problems[4] == "description_en, description_ja or description_<language> is required"
     assert "target_language" in problems[5]
 
 

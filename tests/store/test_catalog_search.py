@@ -135,3 +135,20 @@ async def test_migration_0005_backfills_descriptors_already_stored(db_url: str) 
         assert [d.uid for d in items] == [d.uid for d in expected] and total == len(expected) > 0
     finally:
         await store.close()
+
+
+async def test_descriptions_in_other_languages_are_searched(store: Store) -> None:
+    french = CanDoDescriptor(
+        uid="FR:1",
+        level="A2",
+        description_en="Can buy a train ticket at the counter.",
+        descriptions={"fr": "Peut acheter un billet de train au guichet de la gare."},
+        target_language="fr",
+    )
+    await store.upsert_descriptors(descriptors=[*IMPORTED, french])
+    for words in ("guichet", "BILLET gare", "ticket guichet"):
+        items, total = await store.search_descriptors(
+            query=CatalogQuery.build(query=words, level="A2")
+        )
+        assert [d.uid for d in items] == ["FR:1"] and total == 1, words
+    assert items[0].descriptions == french.descriptions

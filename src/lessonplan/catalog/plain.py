@@ -1,9 +1,11 @@
 """A plain CSV or JSON of one's own descriptors, in the :class:`CanDoDescriptor` field names.
 
-CSV: a header row naming the columns; ``uid`` and ``level`` are required and one of
-``description_en`` / ``description_ja``; ``description`` and ``topic`` are accepted for
-``description_en`` and ``primary_topic_en``. Empty cells are left unset; an unknown column is an
-error of every row. JSON: a list of objects (or ``{"descriptors": [...]}``).
+CSV: a header row naming the columns; ``uid`` and ``level`` are required and one description:
+``description_en``, ``description_ja`` or ``description_<language>`` for any other language tag
+(``description_fr``, ``description_pt-BR``: kept in ``descriptions``); ``description`` and
+``topic`` are accepted for ``description_en`` and ``primary_topic_en``. Empty cells are left
+unset; an unknown column is an error of every row. JSON: a list of objects (or
+``{"descriptors": [...]}``), with the same field names or ``descriptions: {"fr": ...}``.
 
 ``target_language`` (default ``ja``) and ``metalanguage`` (default ``en``) are per descriptor.
 Only for a Japanese descriptor is a JF topic name completed with its other language (買い物 →

@@ -18,11 +18,13 @@ MAX_QUERY = 200
 
 
 def search_text(descriptor: CanDoDescriptor) -> str:
-    """Everything a query may match: uid, both descriptions and titles, topics, category."""
+    """Everything a query may match: uid, the descriptions in every language, titles, topics,
+    category."""
     parts = (
         descriptor.uid,
         descriptor.description_en,
         descriptor.description_ja,
+        *descriptor.descriptions.values(),
         descriptor.title_en,
         descriptor.title_ja,
         descriptor.primary_topic_en,

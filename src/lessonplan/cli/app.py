@@ -182,7 +182,7 @@ def catalog_list(
 ) -> None:
     """List the descriptors of the catalog: search, filter, page.
 
-    --query matches every word in either language (uid, descriptions, titles, topics,
+    --query matches every word in any language (uid, descriptions, titles, topics,
     category); the filters combine. --json prints the page as a JSON list; the total goes to
     stderr.
     """
@@ -214,7 +214,7 @@ def catalog_list(
                 d.level,
                 d.primary_topic_en or d.primary_topic_ja,
                 d.skill_domain,
-                (d.description_en or d.description_ja)[:80],
+                d.display_description[:80],
             )
         render.console.print(table)
         if offset + len(items) < total:
@@ -267,7 +267,8 @@ def catalog_import(
     (columns No, 種別, 種類, レベル, 言語活動, カテゴリー, 第1トピック, JF Can-do (日本語),
     JF Can-do (English)), irregular rows included; uids are JF:<No> and JFまるごと:<No>.
     A plain .csv has a header row naming its columns: uid and level (A1…C2) are required and
-    description_en or description_ja; description_ja, primary_topic_en, primary_topic_ja,
+    one description: description_en, description_ja or description_<language> (description_fr,
+    description_pt-BR, any language tag); primary_topic_en, primary_topic_ja,
     skill_domain, type, category, course, title_en, title_ja, source, target_language and
     metalanguage are optional (``description`` and ``topic`` are accepted for description_en
     and primary_topic_en). Empty cells are left unset; other columns are an error. A .json

@@ -343,6 +343,10 @@ def descriptor_table(descriptor: CanDoDescriptor) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for name, value in descriptor.model_dump().items():
+        if name == "descriptions":  # one row a language, named like the import column
+            for tag, text in value.items():
+                table.add_row(f"description_{tag}", Text(text))
+            continue
         table.add_row(name, Text(str(value)) if value not in (None, "") else "—")
     return table
 

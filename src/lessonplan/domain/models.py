@@ -28,6 +28,9 @@ LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 Register = Literal["plain", "polite", "neutral"]
 # A language tag: ``ja``, ``en``, ``pt-BR``, ``zh-Hant``.
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+_LANGUAGE_TAG = re.compile(LANGUAGE_PATTERN)
+# ``description_fr``, ``description_pt-BR``: a description in another language (issue #16).
+_DESCRIPTION_FIELD = re.compile(r"^description_(?P<tag>[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
 
 # A kit is what this one lesson must teach: a plan holds at most 100 bucket items and 5
 # grammar functions, so bigger kits cannot be honoured and only make the prompt huge (a kit of
@@ -66,7 +69,8 @@ class CanDoDescriptor(BaseModel):
     """A Can-Do descriptor of the catalog.
 
     Accepts the SPEC field names and the recorded fixture shape (``primaryTopic_ja``,
-    ``description: {en, ja}``, ``skillDomain_ja``, ``type_ja``).
+    ``description: {en, ja}``, ``skillDomain_ja``, ``type_ja``); a description in another
+    language as ``description_fr`` or ``description: {fr}``, kept in ``descriptions``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -77,7 +81,7 @@ class CanDoDescriptor(BaseModel):
     primary_topic_en: str = ""
     skill_domain: str = ""
     type: str = ""
-    # One of the two descriptions is required (a JF row may carry only one language).
+    # One description is required, in any language (a JF row may carry only one language).
     description_en: str = ""
     description_ja: str = ""
     title_en: str = ""
@@ -88,6 +92,9 @@ class CanDoDescriptor(BaseModel):
     course: str = ""
     target_language: str = Field(default="ja", pattern=LANGUAGE_PATTERN)
     metalanguage: str = Field(default="en", pattern=LANGUAGE_PATTERN)
+    # Descriptions in languages other than English and Japanese, by language tag
+    # ({"fr": "…", "pt-BR": "…"}); ``description_fr`` is read into it.
+    descriptions: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -112,6 +119,10 @@ class CanDoDescriptor(BaseModel):
             data.pop("description")
             data.setdefault("description_en", description.get("en", ""))
             data.setdefault("description_ja", description.get("ja", ""))
+            others = {k: v for k, v in description.items() if k not in ("en", "ja")}
+            if others and isinstance(data.get("descriptions", {}), dict):
+                data["descriptions"] = {**others, **data.get("descriptions", {})}
+        _gather_descriptions(data)
         title = data.get("title")
         if isinstance(title, dict):
             data.pop("title")
@@ -119,16 +130,36 @@ class CanDoDescriptor(BaseModel):
             data.setdefault("title_ja", title.get("ja", ""))
         return data
 
+    @field_validator("descriptions")
+    @classmethod
+    def _descriptions_by_language(cls, value: dict[str, str]) -> dict[str, str]:
+        cleaned: dict[str, str] = {}
+        for tag, text in value.items():
+            if not _LANGUAGE_TAG.match(tag):
+                raise ValueError(f"description language {tag!r} is not a language tag (fr, pt-BR)")
+            primary = tag.split("-")[0]
+            if primary in ("en", "ja"):
+                raise ValueError(f"a description in {tag!r} goes in description_{primary}")
+            if text.strip():
+                cleaned[tag] = text.strip()
+        return dict(sorted(cleaned.items()))
+
     @model_validator(mode="after")
     def _one_description(self) -> CanDoDescriptor:
-        if not (self.description_en.strip() or self.description_ja.strip()):
-            raise ValueError("description_en or description_ja is required")
+        if not (self.description_en.strip() or self.description_ja.strip() or self.descriptions):
+            raise ValueError("description_en, description_ja or description_<language> is required")
         return self
 
     @property
     def display_title(self) -> str:
         english = self.title_en or self.description_en[:60]
-        return english or self.title_ja or self.description_ja[:40]
+        return english or self.title_ja or self.description_ja[:40] or self.display_description[:60]
+
+    @property
+    def display_description(self) -> str:
+        """English, else Japanese, else the first other language's description."""
+        first_other = next(iter(self.descriptions.values()), "")
+        return self.description_en or self.description_ja or first_other
 
     @property
     def is_japanese(self) -> bool:
@@ -145,12 +176,30 @@ class CanDoDescriptor(BaseModel):
         return data
 
 
-_LATER_DEFAULTS: dict[str, str] = {
+_LATER_DEFAULTS: dict[str, Any] = {
     "category": "",
     "course": "",
     "target_language": "ja",
     "metalanguage": "en",
+    "descriptions": {},
 }
+
+
+def _gather_descriptions(data: dict[str, Any]) -> None:
+    """Move ``description_fr``-style keys (a CSV column, a JSON field) into ``descriptions``."""
+    gathered: dict[str, Any] = {}
+    for key in [k for k in data if isinstance(k, str) and k not in _DESCRIPTION_KEYS]:
+        match = _DESCRIPTION_FIELD.match(key)
+        if match is not None:
+            gathered[match.group("tag")] = data.pop(key)
+    existing = data.get("descriptions")
+    if gathered and existing is None:
+        data["descriptions"] = gathered
+    elif gathered and isinstance(existing, dict):
+        data["descriptions"] = {**gathered, **existing}
+
+
+_DESCRIPTION_KEYS = frozenset({"description_en", "description_ja"})
 
 
 class UsageContext(BaseModel):
