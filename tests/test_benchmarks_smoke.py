@@ -46,6 +46,15 @@ FIGURES: dict[str, list[str]] = {
     "memory": ["peak_rss_mb"],
     "stats_scale": ["ratio", "stats_ms_p50_small", "stats_ms_p50_large"],
     "batch_cost": ["batch_over_sync", "batch_cached_over_sync", "sync_cached_over_sync"],
+    "catalog_search": [
+        "import_s_large",
+        "ja_level_ms_p50_small",
+        "ja_level_ms_p50_large",
+        "ja_level_ratio",
+        "en_words_ratio",
+        "topic_level_ratio",
+        "miss_ratio",
+    ],
 }
 POSTGRES_ONLY = {
     ("stampede", "cross_process_calls"),
@@ -180,6 +189,13 @@ def test_counts_hold_on_any_machine(report: dict[str, Any]) -> None:
     assert batch["batch_cached_over_sync"] <= batch["batch_over_sync"]
     assert batch["runs"]["sync"]["llm_calls"] == batch["runs"]["batch"]["llm_calls"]
     assert batch["runs"]["batch"]["batches"] >= 3  # plans, then two rounds of stages
+
+    for figures in report["catalog_search"]["by_backend"].values():
+        assert figures["descriptors_large"] - figures["descriptors_small"] == 19_500
+        # The same JF rows cycled: the query finds the same share of either catalog.
+        assert figures["ja_level_matches_large"] > 30 * figures["ja_level_matches_small"] > 0
+        assert figures["ja_level_matches_large"] == figures["topic_level_matches_large"]
+        assert figures["miss_matches_large"] == 0
 
 
 def _running(pid: int) -> bool:

@@ -25,6 +25,7 @@ WORKLOADS: tuple[str, ...] = (
     "stats_scale",
     "batch_cost",
     "queue_workers",
+    "catalog_search",
 )
 
 Runner = Callable[[Any], Awaitable[dict[str, Any]]]
