@@ -144,14 +144,26 @@ class CacheRepository(Repository):
         assert driver is not None
         try:
             return await driver.fetchrow(text, *(params[name] for name in names))
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        except (
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+            asyncpg.exceptions.InternalClientError,
+            OSError,
+        ) as exc:
+            # Lost: the socket is closed, the driver's protocol is in a state no query can run
+            # from (a terminated backend's error read before its end of stream:
+            # InternalClientError "another operation is in progress"), or the server said so.
             lost = (
                 driver.is_closed()
                 or not isinstance(exc, asyncpg.PostgresError)
                 or isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.AdminShutdownError)
             )
             if lost:
-                await self.conn.invalidate()
+                # As SQLAlchemy does on a disconnect it detects itself: the pool recycles every
+                # connection made before this one (a server restart or a mass termination leaves
+                # them all dead), so the retry does not check out a dead peer.
+                self.conn.sync_engine.pool._invalidate(raw, exc, _checkin=False)
+                await self.conn.invalidate(exc)
             raise DBAPIError(text, None, exc, connection_invalidated=lost) from exc
 
     async def add_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
