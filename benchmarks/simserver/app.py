@@ -160,6 +160,17 @@ def _anthropic_error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+# Faults answered without an answer to compute: after the whole latency.
+EARLY_FAULTS = frozenset({"rate_limit", "server_error", "unauthorized", "timeout"})
+
+
+async def _until(moment: float) -> None:
+    """Sleep until ``moment`` (``time.monotonic``); at once when it has passed."""
+    delay = moment - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
 async def _stall(request: Request, seconds: float, stopping: threading.Event) -> bool:
     """Sleep up to ``seconds``; ``False`` as soon as the client hangs up or the server stops."""
     deadline = time.monotonic() + seconds
@@ -190,6 +201,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
+        arrived = time.monotonic()
         try:
             body = await request.json()
         except ValueError:
@@ -202,9 +214,13 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         fault = state.begin(task, model, body)
         status, prompt_tokens, completion_tokens = 500, 0, 0
         try:
-            delay = state.latency_for(task)
-            if delay:
-                await asyncio.sleep(delay)
+            # The latency is the time from arrival to answer: a fault is answered after it; an
+            # answer's own work (reading the request, the content, the token counts, the JSON)
+            # is done within it, as a model generates within its provider's latency, so
+            # concurrent requests' work overlaps.
+            answer_at = arrived + state.latency_for(task)
+            if fault in EARLY_FAULTS:
+                await _until(answer_at)
             cfg = state.config
             if fault == "rate_limit":
                 status = 429
@@ -244,8 +260,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
             if prefix_tokens >= cfg.cache_min_tokens and state.prefix_seen(model, system + schema):
                 cached = min(prompt_tokens, count_tokens(system) // 128 * 128)
             state.count_cached(cached)
-            status = 200
-            return JSONResponse(
+            answer = JSONResponse(
                 {
                     "id": f"chatcmpl-sim-{uuid.uuid4().hex[:12]}",
                     "object": "chat.completion",
@@ -266,11 +281,15 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                     },
                 }
             )
+            await _until(answer_at)
+            status = 200
+            return answer
         finally:
             state.end(status, prompt_tokens, completion_tokens)
 
     @app.post("/v1/messages")
     async def anthropic_messages(request: Request) -> Response:
+        arrived = time.monotonic()
         try:
             body = await request.json()
         except ValueError:
@@ -285,9 +304,13 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         fault = state.begin(task, model, body)
         status, prompt_tokens, completion_tokens = 500, 0, 0
         try:
-            delay = state.latency_for(task)
-            if delay:
-                await asyncio.sleep(delay)
+            # The latency is the time from arrival to answer: a fault is answered after it; an
+            # answer's own work (reading the request, the content, the token counts, the JSON)
+            # is done within it, as a model generates within its provider's latency, so
+            # concurrent requests' work overlaps.
+            answer_at = arrived + state.latency_for(task)
+            if fault in EARLY_FAULTS:
+                await _until(answer_at)
             cfg = state.config
             if fault == "rate_limit":
                 status = 429
@@ -327,8 +350,7 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                 }
             else:
                 block = {"type": "text", "text": content}
-            status = 200
-            return JSONResponse(
+            answer = JSONResponse(
                 {
                     "id": f"msg_sim_{uuid.uuid4().hex[:12]}",
                     "type": "message",
@@ -340,6 +362,9 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
                     "usage": usage,
                 }
             )
+            await _until(answer_at)
+            status = 200
+            return answer
         finally:
             state.end(status, prompt_tokens, completion_tokens)
 

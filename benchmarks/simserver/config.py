@@ -34,6 +34,8 @@ RECENT_REQUESTS = 50
 class SimConfig(BaseModel):
     """How the simulated server behaves.
 
+    ``latency_ms`` (``task_latency_ms`` by task) is the time from a request's arrival to its
+    answer, the simulated model's own work included (work longer than it delays the answer).
     ``script`` is a queue of per-request outcomes (fault kinds, or ``"ok"``) consumed first;
     when it is empty a fault is drawn with probability ``fault_rate`` from ``faults`` (all kinds
     when empty), with a seeded rng so runs repeat. ``fault_tasks`` limits random faults to some

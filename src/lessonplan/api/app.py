@@ -30,7 +30,6 @@ from lessonplan.config import Settings, get_settings
 from lessonplan.errors import ConfigurationError
 from lessonplan.providers.lazy import resolve_all
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.warmup import warming
 from lessonplan.studio import install_studio
 
 API_PREFIX = "/api/v1"
@@ -53,13 +52,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         except BaseException:
             await opened.close()
             raise
+        try:
+            await opened.warm()  # before the first request: it is not a cold one
+        except BaseException:
+            await opened.close()
+            raise
         app.state.runtime = opened
-        loading = warming()  # the first compile request is not a cold one
         try:
             yield
         finally:
-            if loading is not None:
-                await loading
             app.state.runtime = None
             await opened.close()
 

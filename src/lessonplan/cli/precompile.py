@@ -367,6 +367,7 @@ def worker(
             markup=False,
             highlight=False,
         )
+        await rt.warm()  # its first task is not a cold compile
         await run_worker(rt, concurrency=concurrency, until_idle=until_idle, name=name)
 
     _ = sys  # stdout stays free for machine output

@@ -92,6 +92,10 @@ class AnthropicProvider:
             http_client=http_client,
         )
 
+    def warm(self) -> None:
+        """Load now what the SDK loads on its first call (its messages resources)."""
+        self._client.messages  # noqa: B018 (the attribute access is the import)
+
     @property
     def spec(self) -> str:
         return f"anthropic:{self._model}"

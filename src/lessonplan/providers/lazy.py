@@ -89,3 +89,21 @@ def check_all(providers: list[LLMProvider | None]) -> None:
         provider = getattr(provider, "inner", provider)  # a rate-limited wrapper
         if isinstance(provider, LazyProvider):
             provider.check()
+
+
+def warm_all(providers: list[LLMProvider | None]) -> None:
+    """Build every provider that can be built and load what its first call would load (the
+    vendor SDK's request path). A provider whose configuration is missing is left alone: its
+    first call reports that, as it would have."""
+    from lessonplan.errors import ConfigurationError
+
+    for provider in providers:
+        provider = getattr(provider, "inner", provider)  # a rate-limited or recording wrapper
+        if isinstance(provider, LazyProvider):
+            try:
+                provider = provider.resolve()
+            except ConfigurationError:
+                continue
+        warm = getattr(provider, "warm", None)
+        if callable(warm):
+            warm()

@@ -210,6 +210,12 @@ class OpenAIProvider:
     def base_url(self) -> str:
         return str(self._client.base_url)
 
+    def warm(self) -> None:
+        """Load now what the SDK loads on its first call: its chat completions resources
+        (a tree of modules, 100–200 ms from a cold disk) and its JSON parser."""
+        self._client.chat.completions  # noqa: B018 (the attribute access is the import)
+        import jiter  # noqa: F401
+
     def response_format_for(self, request: LLMRequest) -> dict[str, Any]:
         """The ``response_format`` sent for ``request`` (json_schema strict when possible)."""
         if self._response_format == "json_object" or request.schema is None:

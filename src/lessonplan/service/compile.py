@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from lessonplan.domain.hashing import fingerprint
 from lessonplan.domain.lesson import (
@@ -169,8 +171,10 @@ async def _compile(
     }
     records: dict[StageName, StageRecord] = {}
 
-    async def run(stage: StageName, content: ContentStage | None = None) -> StageRecord:
-        record = await generate_stage(rt, stage, content=content, **common)
+    async def run(
+        stage: StageName, content: ContentStage | None = None, **options: Any
+    ) -> StageRecord:
+        record = await generate_stage(rt, stage, content=content, **common, **options)
         records[stage] = record
         timings[stage] = (time.perf_counter() - t0) * 1000
         await _emit(
@@ -189,8 +193,40 @@ async def _compile(
         return record
 
     # Three LLM rounds: the plan, the content, then the stages that build on it together.
-    content_record = await run("content")
-    if content_record.status == "done" and content_record.data is not None:
+    # Under ``warn`` those start from the content as generated, while it is annotated and
+    # checked: their prompts carry only its surfaces and translations, which neither changes;
+    # their checks wait for the annotated content, and their results follow the content's.
+    readers: dict[StageName, asyncio.Future[StageRecord]] = {}
+    checked: asyncio.Future[ContentStage] = asyncio.get_running_loop().create_future()
+
+    async def start_readers(generated: BaseModel) -> None:
+        content = (
+            generated
+            if isinstance(generated, ContentStage)
+            else ContentStage.model_validate(generated.model_dump())
+        )
+        for stage in CONTENT_READERS:
+            readers[stage] = asyncio.ensure_future(run(stage, content, checked_content=checked))
+        for _ in range(5):  # they send their requests before the content is annotated
+            await asyncio.sleep(0)
+
+    early = rt.settings.quality_policy == "warn" and not rt.provider.is_offline
+    try:
+        content_record = await run("content", on_generated=start_readers if early else None)
+        usable = content_record.status == "done" and content_record.data is not None
+        if readers and (not usable or content_record.source not in ("generated", "repaired")):
+            # The answer they started from is not the stored content (the primary's answer
+            # failed after it was parsed; a fallback wrote another): start over from that one.
+            await _cancel(readers.values())
+            readers.clear()
+        if readers:
+            checked.set_result(ContentStage.model_validate(content_record.data))
+            await asyncio.gather(*readers.values())
+    finally:
+        await _cancel(reader for reader in readers.values() if not reader.done())
+    if readers:  # they have run
+        pass
+    elif usable:
         content = ContentStage.model_validate(content_record.data)
         await asyncio.gather(*(run(stage, content) for stage in CONTENT_READERS))
     else:
@@ -231,3 +267,11 @@ async def _compile(
         {"lesson_id": lesson.lesson_id, "version": lesson.version, "status": lesson.status},
     )
     return CompileResult(lesson=lesson, plan=plan_result, timings_ms=timings)
+
+
+async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
+    """Cancel ``tasks`` and wait until they have ended."""
+    pending = list(tasks)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)

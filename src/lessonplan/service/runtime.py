@@ -69,8 +69,10 @@ class Runtime:
         store: Store | None = None,
         provider: LLMProvider | None = None,
         clock: Callable[[], datetime] | None = None,
+        warm: bool = False,
     ) -> Runtime:
-        """Open the store (creating and migrating it on first use) and the providers."""
+        """Open the store (creating and migrating it on first use) and the providers.
+        ``warm``: then :meth:`warm` it, for a runtime that will serve many compiles."""
         settings = settings or get_settings()
         try:
             prices = PriceTable.from_json(settings.price_table)
@@ -96,7 +98,7 @@ class Runtime:
             await seed_catalog(store)
         if settings.rate_limits:
             primary, *fallbacks = _limited(settings, store, [primary, *fallbacks])
-        return cls(
+        rt = cls(
             settings=settings,
             store=store,
             provider=primary,
@@ -108,6 +110,28 @@ class Runtime:
             llm_cap=settings.llm_concurrency,
             owns_store=owns_store,
         )
+        if warm:
+            try:
+                await rt.warm()
+            except BaseException:
+                await rt.close()
+                raise
+        return rt
+
+    async def warm(self) -> None:
+        """Load now what the first compile would otherwise load on its critical path: the
+        providers' SDK request path, the prompts' JSON schemas, and the Japanese text layer
+        (in a thread). Idempotent. ``serve`` and the queue workers call it at startup; a
+        one-shot command does not (a cache hit loads none of it)."""
+        from lessonplan.providers.lazy import warm_all
+        from lessonplan.service.warmup import warm_schemas, warm_text_layer
+
+        loading = asyncio.ensure_future(asyncio.to_thread(warm_text_layer))
+        try:
+            warm_all([self.provider, *self.fallbacks, self.offline])
+            warm_schemas()
+        finally:
+            await loading
 
     async def close(self) -> None:
         """Stop running generations (their events are recorded), write every buffered event,

