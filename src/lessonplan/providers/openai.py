@@ -212,9 +212,16 @@ class OpenAIProvider:
 
     def warm(self) -> None:
         """Load now what the SDK loads on its first call: its chat completions resources
-        (a tree of modules, 100–200 ms from a cold disk) and its JSON parser."""
+        (a tree of modules, 100–200 ms from a cold disk), its JSON parser, and the async
+        backend its HTTP transport opens connections with."""
         self._client.chat.completions  # noqa: B018 (the attribute access is the import)
-        import jiter  # noqa: F401
+        import contextlib
+        import importlib
+
+        for module in ("jiter", "anyio._backends._asyncio", "anyio._core._sockets"):
+            # Another SDK release may not use one: its first call then loads what it needs.
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
 
     def response_format_for(self, request: LLMRequest) -> dict[str, Any]:
         """The ``response_format`` sent for ``request`` (json_schema strict when possible)."""

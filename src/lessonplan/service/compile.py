@@ -207,8 +207,7 @@ async def _compile(
         )
         for stage in CONTENT_READERS:
             readers[stage] = asyncio.ensure_future(run(stage, content, checked_content=checked))
-        for _ in range(5):  # they send their requests before the content is annotated
-            await asyncio.sleep(0)
+        await asyncio.sleep(0)  # they start; the annotation then serves the loop between texts
 
     early = rt.settings.quality_policy == "warn" and not rt.provider.is_offline
     try:

@@ -6,9 +6,11 @@ so the lesson is stored with the other stages intact and the stage can be retrie
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -16,8 +18,9 @@ from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import STAGE_MODELS, ContentStage, StageName, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.domain.quality import check_lesson, check_stage, has_errors
+from lessonplan.domain.quality.common import target_texts
 from lessonplan.errors import GenerationError, QualityRejectedError, error_type
-from lessonplan.japanese import annotate_model
+from lessonplan.japanese import annotate, annotate_model
 from lessonplan.planners.generate import AttemptRecord, RetryPolicy, generate_structured
 from lessonplan.prompts.stages import STAGE_PROMPT_VERSION, build_stage_request
 from lessonplan.prompts.tokens import prompt_hash
@@ -28,6 +31,7 @@ from lessonplan.service.runtime import Runtime
 from lessonplan.store.records import GenerationEvent
 
 log = logging.getLogger(__name__)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 async def generate_stage(
@@ -93,10 +97,12 @@ async def generate_stage(
                     on_attempt=on_attempt,
                     validate_extra=validate_extra,
                 )
+            # The system, not the generator, derives readings, furigana and romaji.
             if on_generated is not None and not forced and policy == "warn":
                 await on_generated(generated.value)
-            # The system, not the generator, derives readings, furigana and romaji.
-            value = annotate_model(generated.value)
+                value = await annotate_serving_the_loop(generated.value)
+            else:
+                value = annotate_model(generated.value)
             against = content if checked_content is None else await checked_content
             issues = check_stage(
                 stage, value, plan, kit, content=against, metalanguage=metalanguage
@@ -162,6 +168,16 @@ async def generate_stage(
         )
     finally:
         await rt.record(events)
+
+
+async def annotate_serving_the_loop(value: _Model) -> _Model:
+    """``annotate_model(value)``, its texts analysed one at a time with the event loop served
+    in between: requests started just before (the stages that read the content, which may
+    still be resolving and connecting) go out while it runs, not after."""
+    for text in target_texts(value):
+        annotate(text.surface)  # cached: annotate_model below reads it back
+        await asyncio.sleep(0)
+    return annotate_model(value)
 
 
 def one_line(text: str, limit: int = 300) -> str:
