@@ -238,3 +238,59 @@ async def test_a_hit_after_the_database_dropped_the_connection_is_still_answered
             assert hit.status_code == 200, hit.text
             assert hit.json()["source"] == "cache"
         assert lane("answered") - answered == 3
+
+
+async def test_a_remembered_body_is_checked_against_each_callers_key(pair: Pair) -> None:
+    """The lane remembers what a body parses to, never who may send it."""
+    body = {"learner_id": PROFILE["learner_id"]}
+    for _ in range(2):
+        fast, _, _, _ = await pair.both(body)
+        assert fast.status_code == 200, fast.text
+    fast, route, answered, passed = await pair.both(body, headers={"X-API-Key": "nope"})
+    assert (answered, passed) == (0, 1)
+    assert fast.status_code == route.status_code == 403
+    stranger = {"learner_id": "kenji"}
+    await pair.both(stranger)
+    fast, route, answered, passed = await pair.both(stranger, headers={"X-API-Key": MARIA_KEY})
+    assert (answered, passed) == (0, 1)
+    assert fast.status_code == route.status_code == 404
+
+
+async def test_a_stored_learners_new_profile_gives_the_new_key(pair: Pair) -> None:
+    """A body naming a stored learner is the same bytes after the learner's profile changed:
+    the key follows the profile stored now."""
+    body = {"learner_id": PROFILE["learner_id"]}
+    await pair.both(body)
+    before, _, answered, _ = await pair.both(body)
+    assert answered == 1 and before.json()["source"] == "cache"
+    changed = {**PROFILE, "cultural_interests": ["onsen", "baseball"]}
+    saved = await pair.fast.put(
+        f"{API}/learners/{PROFILE['learner_id']}/profile", json=changed, headers=CLIENT
+    )
+    assert saved.status_code < 300, saved.text
+    after, route, answered, passed = await pair.both(body)
+    assert (answered, passed) == (0, 1)  # a miss: the route generates for the new profile
+    assert after.json()["source"] == "offline"
+    assert after.json()["lineage"] != before.json()["lineage"]
+    again, route, answered, _ = await pair.both(body)
+    assert answered == 1 and again.json()["source"] == route.json()["source"] == "cache"
+    assert without_durations(again.json()) == without_durations(route.json())
+
+
+async def test_a_remembered_body_follows_a_changed_descriptor(pair: Pair) -> None:
+    """The remembered key is the held descriptor's: an import that changes the descriptor
+    gives a new key, not the old plan."""
+    body = {"profile": PROFILE, "kit": KIT}
+    await pair.both(body)
+    before, _, answered, _ = await pair.both(body)
+    assert answered == 1 and before.json()["source"] == "cache"
+    rt = pair.runtimes[0]
+    held = await rt.store.get_descriptor(uid=CAN_DO, cached=True)
+    assert held is not None
+    edited = held.model_copy(update={"description_en": f"{held.description_en} (edited)"})
+    await rt.store.upsert_descriptors(descriptors=[edited])
+    after, _, answered, passed = await pair.both(body)
+    assert (answered, passed) == (0, 1)
+    assert after.status_code == 200, after.text
+    assert after.json()["source"] == "offline"
+    assert after.json()["provenance"]["key_hash"] != before.json()["provenance"]["key_hash"]

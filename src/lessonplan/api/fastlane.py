@@ -14,12 +14,18 @@ Anything else (a miss, an error of any kind, an unusual request) goes to the rou
 with the body replayed, and the route answers it as it always did: errors, problem details,
 generation, single-flight. Nothing is recorded before the fast lane is sure to answer, so a
 request that falls through is counted once. ``LESSONPLAN_HTTP_FAST_LANE=false`` turns it off.
+
+It remembers the last bodies it parsed (their bytes decide what they parse to) and the key each
+gives for the descriptor held in process, so a body sent again costs neither pydantic nor
+hashing. Who sent it is checked on every request; a body naming a stored learner has its key
+computed from the profile stored now; a changed descriptor is a new held copy, a new key.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 
 from pydantic import ValidationError
 from starlette.datastructures import State
@@ -31,11 +37,12 @@ from lessonplan.api.errors import ApiProblem
 from lessonplan.api.routes._common import body_inputs, lineage_out, require_body_learner
 from lessonplan.api.schemas import PlanRequest, PlanResponse
 from lessonplan.api.security import caller_for, require_admin_for_no_cache
+from lessonplan.domain.hashing import PlanKey
+from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.domain.textcheck import checked_whole
 from lessonplan.errors import LessonplanError
-from lessonplan.service.plans import finish_plan_text, peek_plan_text
+from lessonplan.service.plans import PlanInputs, finish_plan_text, peek_plan_text, plan_key
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.versions import lineage_for
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +51,23 @@ _RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 _JSON_TYPES = (b"application/json", b"application/json; charset=utf-8")
 
 
+# Product backends send the same bodies again and again: the last ones are kept parsed, and the
+# cache keys they give for a held descriptor with them (what a body gives is fixed by its bytes).
+MEMO_BODIES = 256
+MEMO_BODY_BYTES = 16_384
+
+
 class PlanFastLane:
     def __init__(self, app: ASGIApp, *, state: State, prefix: str) -> None:
         self.app = app
         self.state = state
         self.path = re.compile(re.escape(prefix) + r"/cando/([^/]+)/plan")
+        self._requests: OrderedDict[bytes, PlanRequest] = OrderedDict()
+        # (runtime, descriptor, request) by identity -> the key; the objects are held here, so
+        # their ids cannot be reused while their entry lives.
+        self._keys: OrderedDict[
+            tuple[int, int, int], tuple[Runtime, CanDoDescriptor, PlanRequest, PlanKey]
+        ] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -100,13 +119,13 @@ class PlanFastLane:
         caller = caller_for(
             ring, _text(headers.get(b"authorization")), _text(headers.get(b"x-api-key"))
         )
-        request = _plan_request(body)
+        request = self._request(body)
         require_body_learner(caller, request)
         require_admin_for_no_cache(caller, request.use_cache)
         if not request.use_cache or len(uid) > 200 or not uid.isprintable():
             return None
         inputs = await body_inputs(rt, uid, request)
-        hit = await peek_plan_text(rt, inputs)
+        hit = await peek_plan_text(rt, inputs, key=self._key(rt, request, inputs))
         if hit is None:
             return None
         await finish_plan_text(rt, hit)
@@ -118,10 +137,39 @@ class PlanFastLane:
             provenance=hit.provenance,
             quality_issues=[],
             timings_ms={"plan": round(hit.provenance.duration_ms, 2)},
-            lineage=lineage_out(lineage_for(rt, inputs)),
+            lineage=lineage_out(hit.key.lineage),
             plan=None,  # type: ignore[arg-type]  # spliced in below as the stored text
         ).model_dump_json(exclude={"plan"})
         return f'{head[:-1]},"plan":{hit.plan_text}}}'.encode()
+
+    def _request(self, body: bytes) -> PlanRequest:
+        """:func:`_plan_request`, remembered for the last bodies that validated."""
+        known = self._requests.get(body)
+        if known is not None:
+            self._requests.move_to_end(body)
+            return known
+        request = _plan_request(body)
+        if len(body) <= MEMO_BODY_BYTES:
+            self._requests[body] = request
+            if len(self._requests) > MEMO_BODIES:
+                self._requests.popitem(last=False)
+        return request
+
+    def _key(self, rt: Runtime, request: PlanRequest, inputs: PlanInputs) -> PlanKey:
+        """The cache key of ``inputs``, remembered when the body holds the whole profile (a
+        stored learner's profile is read each time: it may have changed)."""
+        if request.profile is None and request.learner_id:
+            return plan_key(rt, inputs, rt.provider)
+        memo = (id(rt), id(inputs.descriptor), id(request))
+        known = self._keys.get(memo)
+        if known is not None:
+            self._keys.move_to_end(memo)
+            return known[3]
+        key = plan_key(rt, inputs, rt.provider)
+        self._keys[memo] = (rt, inputs.descriptor, request, key)
+        if len(self._keys) > MEMO_BODIES:
+            self._keys.popitem(last=False)
+        return key
 
 
 def _plan_request(body: bytes) -> PlanRequest:

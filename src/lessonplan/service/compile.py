@@ -90,6 +90,19 @@ async def resolve_profile(
     return LearnerProfile.anonymous()
 
 
+async def resolve_inputs(
+    rt: Runtime, can_do_id: str, profile: LearnerProfile | None, learner_id: str | None
+) -> tuple[CanDoDescriptor, LearnerProfile]:
+    """The descriptor and the learner's profile: read concurrently when the profile is a
+    stored one; one after the other otherwise (no task for what needs no read)."""
+    if profile is None and learner_id:
+        descriptor, learner = await asyncio.gather(
+            resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id)
+        )
+        return descriptor, learner
+    return await resolve_descriptor(rt, can_do_id), await resolve_profile(rt, profile, None)
+
+
 async def compile_lesson(
     rt: Runtime,
     can_do_id: str,
@@ -135,9 +148,7 @@ async def _compile(
     t0 = time.perf_counter()
 
     lesson_kit = kit or PrelessonKit()
-    descriptor, learner = await asyncio.gather(
-        resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id)
-    )
+    descriptor, learner = await resolve_inputs(rt, can_do_id, profile, learner_id)
     timings["inputs"] = (time.perf_counter() - t0) * 1000
     await _emit(
         on_progress, "inputs", {"can_do_id": descriptor.uid, "learner_id": learner.learner_id}

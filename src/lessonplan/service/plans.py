@@ -251,7 +251,9 @@ class PlanTextHit:
     started: float
 
 
-async def peek_plan_text(rt: Runtime, inputs: PlanInputs) -> PlanTextHit | None:
+async def peek_plan_text(
+    rt: Runtime, inputs: PlanInputs, *, key: PlanKey | None = None
+) -> PlanTextHit | None:
     """:func:`get_plan`'s cache hit alone, nothing recorded yet (:func:`finish_plan_text`).
 
     ``None`` whenever :func:`get_plan` would do anything but answer from a live entry in one
@@ -261,7 +263,7 @@ async def peek_plan_text(rt: Runtime, inputs: PlanInputs) -> PlanTextHit | None:
     if rt.provider.is_offline and not inputs.descriptor.is_japanese:
         return None
     started = time.perf_counter()
-    key = plan_key(rt, inputs, rt.provider)
+    key = key or plan_key(rt, inputs, rt.provider)  # given: the caller computed it for these
     if rt.plan_flights.inflight(key.key_hash):
         return None
     try:

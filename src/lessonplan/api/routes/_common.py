@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,7 +10,7 @@ from lessonplan.access import Caller
 from lessonplan.api.schemas import InputsBody, LineageOut, Problem, ValidationProblem
 from lessonplan.api.security import require_learner
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.service.compile import resolve_descriptor, resolve_profile
+from lessonplan.service.compile import resolve_inputs
 from lessonplan.service.plans import PlanInputs
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.versions import Lineage
@@ -61,10 +60,9 @@ async def plan_inputs(
     learner_id: str | None,
     kit: PrelessonKit | None,
 ) -> PlanInputs:
-    """Descriptor and profile fetched concurrently; 404 / 422 before any generation starts."""
-    descriptor, learner = await asyncio.gather(
-        resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id)
-    )
+    """Descriptor and profile (a stored one fetched concurrently with the descriptor); 404 /
+    422 before any generation starts."""
+    descriptor, learner = await resolve_inputs(rt, can_do_id, profile, learner_id)
     return PlanInputs(descriptor, learner, kit or PrelessonKit(), rt.settings.metalanguage)
 
 
