@@ -21,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from lessonplan.domain.hashing import Lineage, PlanKey
 from lessonplan.domain.models import STORED, DomainPlan
@@ -77,6 +78,69 @@ def _driver_sql(query: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, .
 _REPLACED = ("plan_json", "source", "plan_version", "created_at", "expires_at", "cost_usd")
 
 
+CHECKED_TEXT = _CHECKED_TEXT
+
+
+def checked_text_params(*, key_hash: str, now: datetime, uid: str) -> dict[str, Any]:
+    return {"key_hash": key_hash, "uid": uid, "now": now}
+
+
+def checked_text(row: Any) -> tuple[str | None, CachedPlanText | None]:
+    """What :data:`_CHECKED_TEXT`'s row says: (the catalog's content hash of the descriptor or
+    None when it is gone, the live entry or None)."""
+    if row is None:
+        return None, None
+    if row["key_hash"] is None:
+        return row["catalog_content_hash"], None
+    entry = CachedPlanText(
+        key_hash=row["key_hash"],
+        model=row["model"],
+        prompt_version=row["prompt_version"],
+        plan_text=row["plan_text"],
+        plan_version=row["plan_version"],
+        created_at=row["created_at"],
+        cost_usd=float(row["cost_usd"] or 0.0),
+    )
+    return row["catalog_content_hash"], entry
+
+
+async def fetch_row_on_driver(
+    raw: PoolProxiedConnection, dialect: Dialect, query: Select[Any], params: dict[str, Any]
+) -> Any:
+    """``query``'s one row (or ``None``) read with asyncpg's own ``fetchrow`` on the pooled
+    connection ``raw``: the statement compiled once by SQLAlchemy, sent without its cursor and
+    result layers (a third of a hit's time). Only for queries whose columns need no SQLAlchemy
+    type processing. A lost connection is invalidated with its pool's older peers and raised as
+    SQLAlchemy raises it (``connection_invalidated``); a database error as SQLAlchemy's."""
+    import asyncpg  # the PostgreSQL driver, loaded only where it is used
+
+    text, names = _driver_sql(query, dialect)
+    driver = raw.driver_connection
+    assert driver is not None
+    try:
+        return await driver.fetchrow(text, *(params[name] for name in names))
+    except (
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.InternalClientError,
+        OSError,
+    ) as exc:
+        # Lost: the socket is closed, the driver's protocol is in a state no query can run from
+        # (a terminated backend's error read before its end of stream: InternalClientError
+        # "another operation is in progress"), or the server said so.
+        lost = (
+            driver.is_closed()
+            or not isinstance(exc, asyncpg.PostgresError)
+            or isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.AdminShutdownError)
+        )
+        if lost:
+            # As SQLAlchemy does on a disconnect it detects itself: the pool recycles every
+            # connection made before this one (a server restart or a mass termination leaves
+            # them all dead), so the retry does not check out a dead peer.
+            raw._pool._invalidate(raw, exc)
+        raise DBAPIError(text, None, exc, connection_invalidated=lost) from exc
+
+
 class CacheRepository(Repository):
     async def get(
         self, *, key_hash: str, now: datetime, include_expired: bool = False
@@ -109,62 +173,25 @@ class CacheRepository(Repository):
         self, *, key_hash: str, now: datetime, uid: str
     ) -> tuple[str | None, CachedPlanText | None]:
         """:meth:`get_checked` of a live entry, its plan as the stored JSON text (not parsed)."""
-        params = {"key_hash": key_hash, "uid": uid, "now": now}
+        params = checked_text_params(key_hash=key_hash, now=now, uid=uid)
         row: Any
         if self.dialect == "postgresql":
             row = await self._fetch_row_on_driver(_CHECKED_TEXT, params)
         else:
             row = (await self.conn.execute(_CHECKED_TEXT, params)).mappings().one_or_none()
-        if row is None:
-            return None, None
-        if row["key_hash"] is None:
-            return row["catalog_content_hash"], None
-        entry = CachedPlanText(
-            key_hash=row["key_hash"],
-            model=row["model"],
-            prompt_version=row["prompt_version"],
-            plan_text=row["plan_text"],
-            plan_version=row["plan_version"],
-            created_at=row["created_at"],
-            cost_usd=float(row["cost_usd"] or 0.0),
-        )
-        return row["catalog_content_hash"], entry
+        return checked_text(row)
 
     async def _fetch_row_on_driver(self, query: Select[Any], params: dict[str, Any]) -> Any:
-        """``query``'s one row (or ``None``) read with asyncpg's own ``fetchrow`` on this
-        connection: the statement compiled once by SQLAlchemy, sent without its cursor and result
-        layers (a third of a hit's time). Only for queries whose columns need no SQLAlchemy type
-        processing. A lost connection is invalidated and raised as SQLAlchemy raises it, so
-        :meth:`Store.read` retries it on a fresh one; a database error is raised as SQLAlchemy's."""
-        import asyncpg  # the PostgreSQL driver, loaded only where it is used
-
-        text, names = _driver_sql(query, self.conn.dialect)
+        """``query``'s one row (or ``None``) on this connection, by :func:`fetch_row_on_driver`.
+        A lost connection is invalidated and raised as SQLAlchemy raises it, so
+        :meth:`Store.read` retries it on a fresh one."""
         raw = await self.conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
         try:
-            return await driver.fetchrow(text, *(params[name] for name in names))
-        except (
-            asyncpg.PostgresError,
-            asyncpg.InterfaceError,
-            asyncpg.exceptions.InternalClientError,
-            OSError,
-        ) as exc:
-            # Lost: the socket is closed, the driver's protocol is in a state no query can run
-            # from (a terminated backend's error read before its end of stream:
-            # InternalClientError "another operation is in progress"), or the server said so.
-            lost = (
-                driver.is_closed()
-                or not isinstance(exc, asyncpg.PostgresError)
-                or isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.AdminShutdownError)
-            )
-            if lost:
-                # As SQLAlchemy does on a disconnect it detects itself: the pool recycles every
-                # connection made before this one (a server restart or a mass termination leaves
-                # them all dead), so the retry does not check out a dead peer.
-                self.conn.sync_engine.pool._invalidate(raw, exc, _checkin=False)
-                await self.conn.invalidate(exc)
-            raise DBAPIError(text, None, exc, connection_invalidated=lost) from exc
+            return await fetch_row_on_driver(raw, self.conn.dialect, query, params)
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                await self.conn.invalidate(exc.orig)
+            raise
 
     async def add_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
         """Add hit counts ``{key_hash: (count, last_used_at)}``, each one atomic UPDATE."""
