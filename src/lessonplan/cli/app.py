@@ -1002,6 +1002,15 @@ def serve(
 def check(
     file: Annotated[Path, typer.Argument(help="A lesson or plan JSON file.", show_default=False)],
     json_out: JsonOpt = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Target language of the document (es, pt-BR...); default: the document's "
+            "target_language, else its descriptor's, else ja.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a lesson or plan JSON (ours or a teacher's): one line per issue, exit 1 on errors."""
     from lessonplan.domain.quality.document import DocumentError, check_document
@@ -1010,7 +1019,9 @@ def check(
 
     data = _guard(lambda: read_json_file(file, "lesson or plan"))
     try:
-        issues = check_document(data, descriptors={d.uid: d for d in load_catalog()})
+        issues = check_document(
+            data, descriptors={d.uid: d for d in load_catalog()}, target_language=language
+        )
     except DocumentError as exc:
         fail(f"{file}: {exc}", 2)
     if json_out:

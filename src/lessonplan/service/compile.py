@@ -250,7 +250,14 @@ async def _compile(
                 {"stage": stage, "status": "failed", "source": "", "error": "content stage failed"},
             )
     ordered = {name: records[name] for name in STAGES}
-    issues = await lesson_quality(rt, ordered, plan, lesson_kit, can_do_id=descriptor.uid)
+    issues = await lesson_quality(
+        rt,
+        ordered,
+        plan,
+        lesson_kit,
+        can_do_id=descriptor.uid,
+        language=descriptor.target_language,
+    )
     review_state, review_actor = rt.initial_review()
     lesson = await rt.store.save_lesson(
         lesson_id=None,

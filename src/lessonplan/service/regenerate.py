@@ -94,7 +94,15 @@ async def regenerate_stage(
         metalanguage=lesson.metalanguage,
     )
     new_plan_choice = None if plan_source == "reused" else (plan, plan_source, plan_version)
-    saved = await merge_stage(rt, lesson, stage_name, record, kit=kit, new_plan=new_plan_choice)
+    saved = await merge_stage(
+        rt,
+        lesson,
+        stage_name,
+        record,
+        kit=kit,
+        new_plan=new_plan_choice,
+        language=descriptor.target_language,
+    )
     return RegenerateResult(
         lesson=saved,
         stage=stage_name,
@@ -111,6 +119,7 @@ async def merge_stage(
     *,
     kit: PrelessonKit,
     new_plan: tuple[DomainPlan, str, int | None] | None = None,
+    language: str = "ja",
 ) -> Lesson:
     """Append "latest version + this stage" in one transaction (see the module docstring)."""
     async with rt.store.transaction() as tx:
@@ -124,7 +133,7 @@ async def merge_stage(
             plan, plan_source, plan_version = latest.plan, "reused", latest.plan_version
         else:
             plan, plan_source, plan_version = new_plan
-        issues = lesson_issues(stages, plan, kit)
+        issues = lesson_issues(stages, plan, kit, language=language)
         review_state, review_actor = rt.initial_review()
         saved = await tx.lessons.add_version(
             lesson_id=latest.lesson_id,

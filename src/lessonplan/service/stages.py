@@ -69,13 +69,21 @@ async def generate_stage(
     events: list[GenerationEvent] = []
     policy = rt.settings.quality_policy
     model_cls = STAGE_MODELS[stage]
+    language = descriptor.target_language
+
+    def annotated(value: BaseModel) -> BaseModel:
+        """Readings, furigana and romaji from the Japanese text layer, for Japanese only."""
+        return annotate_model(value) if descriptor.is_japanese else value
+
+    def checked(value: BaseModel, against: ContentStage | None) -> list[QualityIssue]:
+        return check_stage(
+            stage, value, plan, kit, content=against, metalanguage=metalanguage, language=language
+        )
 
     def validate_extra(value: BaseModel) -> list[str]:
         if policy != "repair":
             return []
-        issues = check_stage(
-            stage, annotate_model(value), plan, kit, content=content, metalanguage=metalanguage
-        )
+        issues = checked(annotated(value), content)
         return [f"{i.path}: {i.message}" for i in issues if i.severity == "error"]
 
     def attempt(provider: LLMProvider, forced: str) -> Callable[[], Awaitable[StageRecord]]:
@@ -100,13 +108,15 @@ async def generate_stage(
             # The system, not the generator, derives readings, furigana and romaji.
             if on_generated is not None and not forced and policy == "warn":
                 await on_generated(generated.value)
-                value = await annotate_serving_the_loop(generated.value)
+                value = (
+                    await annotate_serving_the_loop(generated.value)
+                    if descriptor.is_japanese
+                    else generated.value
+                )
             else:
-                value = annotate_model(generated.value)
+                value = annotated(generated.value)
             against = content if checked_content is None else await checked_content
-            issues = check_stage(
-                stage, value, plan, kit, content=against, metalanguage=metalanguage
-            )
+            issues = checked(value, against)
             if policy == "reject" and has_errors(issues):
                 codes = sorted({i.code for i in issues if i.severity == "error"})
                 raise QualityRejectedError(
@@ -200,12 +210,17 @@ def skipped_stage(stage: StageName, reason: str, rt: Runtime) -> StageRecord:
 
 
 def lesson_issues(
-    stages: dict[StageName, StageRecord], plan: DomainPlan, kit: PrelessonKit
+    stages: dict[StageName, StageRecord],
+    plan: DomainPlan,
+    kit: PrelessonKit,
+    *,
+    language: str = "ja",
 ) -> list[QualityIssue]:
-    """Kit requirements across the whole lesson, checked once every stage is done (pure)."""
+    """Kit requirements across the whole lesson, checked once every stage is done (pure);
+    ``language`` is the descriptor's target language."""
     if all(record.status == "done" and record.data is not None for record in stages.values()):
         data = {name: record.data for name, record in stages.items() if record.data is not None}
-        return list(check_lesson(data, plan, kit))
+        return list(check_lesson(data, plan, kit, language=language))
     return []
 
 
@@ -236,8 +251,9 @@ async def lesson_quality(
     kit: PrelessonKit,
     *,
     can_do_id: str,
+    language: str = "ja",
 ) -> list[QualityIssue]:
     """:func:`lesson_issues`, recorded as a ``lesson_quality`` event."""
-    issues = lesson_issues(stages, plan, kit)
+    issues = lesson_issues(stages, plan, kit, language=language)
     await rt.record([lesson_quality_event(rt, stages, issues, can_do_id=can_do_id)])
     return issues

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,6 +12,17 @@ from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import TargetText
 from lessonplan.domain.models import DomainPlan, Scenario
+from lessonplan.domain.quality.scripts import (
+    JAPANESE,
+    SCRIPTS,
+    ScriptCheck,
+    is_japanese,
+    letter_counts,
+    script_for,
+)
+from lessonplan.domain.quality.words import uses_word
+
+__all__ = ["JAPANESE", "SCRIPTS", "ScriptCheck", "script_for"]
 
 # SPEC §4 ranges, inclusive.
 SCENARIOS = (1, 2)
@@ -37,28 +47,6 @@ ABOVE_LEVEL_SHARE_HARD = 0.6
 MIN_PLAN_WORDS = 10
 
 
-@dataclass(frozen=True)
-class ScriptCheck:
-    """A target script: ``target`` chars make text count as written in it; ``foreign`` warn."""
-
-    name: str
-    target: re.Pattern[str]
-    foreign: re.Pattern[str]
-
-
-JAPANESE = ScriptCheck(
-    name="Japanese",
-    # Hiragana, Katakana (+ extensions, halfwidth), CJK ideographs (+ ext. A, compatibility,
-    # ext. B+), 々 〆 ー. Digits and fullwidth punctuation may accompany them ("1日3回").
-    target=re.compile(
-        "[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-        "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f々〆ー]"
-    ),
-    foreign=re.compile("[A-Za-z]"),
-)
-SCRIPTS: dict[str, ScriptCheck] = {"japanese": JAPANESE}
-
-
 def script_check(script: str | ScriptCheck) -> ScriptCheck:
     if isinstance(script, ScriptCheck):
         return script
@@ -69,12 +57,26 @@ def script_check(script: str | ScriptCheck) -> ScriptCheck:
 
 
 def script_issues(text: str, path: str, what: str, script: ScriptCheck) -> list[QualityIssue]:
-    if not script.target.search(text):
+    if script.by_share:
+        target, foreign = letter_counts(text, script)
+        missing, mixed = target == 0 or foreign > target, foreign > 0
+    else:
+        missing, mixed = not script.target.search(text), bool(script.foreign.search(text))
+    if missing:
         return [error("script.missing", f"{what} {text!r} is not written in {script.name}.", path)]
-    if script.foreign.search(text):
-        msg = f"{what} {text!r} mixes Latin letters into {script.name} text."
+    if mixed:
+        msg = f"{what} {text!r} mixes {script.foreign_name} into {script.name} text."
         return [warning("script.mixed", msg, path)]
     return []
+
+
+def script_unchecked(language: str, path: str = "$") -> QualityIssue:
+    """The one issue a text of a language with no configured script gets instead of a check."""
+    msg = (
+        f"no script is configured for the target language {language!r}: its texts are not "
+        "checked for script."
+    )
+    return info("script.unchecked", msg, path)
 
 
 def error(code: str, message: str, path: str) -> QualityIssue:
@@ -107,12 +109,15 @@ def norm(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
-def pattern_in(pattern: str, texts: Iterable[str]) -> bool:
+def pattern_in(pattern: str, texts: Iterable[str], language: str = "ja") -> bool:
     """A kit grammar pattern (〜てください, N1はN2です) occurs in any text.
 
     Each ``/`` alternative is split at its placeholders (ASCII letters, digits, 〜, +); its
     target-language chunks must appear in order. A one-chunk pattern is a plain substring test.
+    Another language than Japanese: :func:`words_pattern_in`.
     """
+    if not is_japanese(language):
+        return words_pattern_in(pattern, texts)
     haystacks = [_PLACEHOLDER.sub("", t) for t in texts]
     for alternative in re.split(r"[/／]", pattern):
         chunks = [c for c in _PLACEHOLDER.split(alternative) if c]
@@ -130,8 +135,48 @@ def pattern_in(pattern: str, texts: Iterable[str]) -> bool:
     return False
 
 
-def items_used(text: str, plan: DomainPlan) -> list[str]:
-    return sorted({item for item in plan.all_items() if contains_word(text, item)})
+# Placeholders of a pattern written with words ("¿Me pone …?", "querer + INF", "N1 es N2",
+# "ir a [infinitivo]", "poder + infinitive"): ellipses, tildes, plus signs, bracketed slots,
+# upper-case slot names, and the words infinitive, noun, verb, adjective as grammars name them.
+_WORD_PLACEHOLDER = re.compile(
+    r"\.\.\.|[…〜～~+＋]|\([^)]*\)|（[^）]*）|\[[^\]]*\]|<[^>]*>"
+    r"|\b(?:N|V|X|ADJ|ADV|INF|NOUN|VERB)[0-9]?\b"
+    r"|(?i:\b(?:infinitiv[eo]?|infinitif|infinito|noun|sustantivo|substantivo|verb|adjective"
+    r"|adjetivo|adjectif|aggettivo)\b)"
+)
+_WORD_PUNCT = re.compile(r"[^\w\s'’-]+")
+
+
+def _words_of(text: str) -> str:
+    return " ".join(_WORD_PUNCT.sub(" ", text).casefold().split())
+
+
+def words_pattern_in(pattern: str, texts: Iterable[str]) -> bool:
+    """A grammar pattern written with words occurs in any text: each ``/`` alternative split
+    at its placeholders; its chunks appear in order as whole words, case and punctuation
+    aside (``¿Me pone …?`` is in "Buenos días, ¿me pone un café?")."""
+    haystacks = [_words_of(t) for t in texts]
+    for alternative in re.split(r"[/／]", pattern):
+        chunks = [w for c in _WORD_PLACEHOLDER.split(alternative) if (w := _words_of(c))]
+        if not chunks:
+            continue
+        for hay in haystacks:
+            pos = 0
+            for chunk in chunks:
+                found = re.compile(rf"(?<!\w){re.escape(chunk)}(?!\w)").search(hay, pos)
+                if found is None:
+                    break
+                pos = found.end()
+            else:
+                return True
+    return False
+
+
+def items_used(text: str, plan: DomainPlan, language: str = "ja") -> list[str]:
+    """The plan's bucket items that ``text`` uses (:func:`.words.uses_word`)."""
+    if is_japanese(language):
+        return sorted({item for item in plan.all_items() if contains_word(text, item)})
+    return sorted({item for item in plan.all_items() if uses_word(text, item, language)})
 
 
 def find_scenario(plan: DomainPlan, name: str) -> Scenario | None:

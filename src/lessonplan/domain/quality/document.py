@@ -4,6 +4,10 @@ Accepted shapes: a stored lesson (``lesson show --json``), the output of ``compi
 (``{"lesson": {...}}``), a teacher-written lesson (``plan`` and ``stages``, each stage either a
 stored record with ``data`` or the stage itself), a plan (a DomainPlan), or the output of
 ``plan --json`` (``{"plan": {...}}``). Paths in the issues point into the document as given.
+
+The target language the checks follow: the one asked for, else the document's own
+``target_language`` (top level, or beside the lesson's plan), else the catalog descriptor's,
+else Japanese.
 """
 
 from __future__ import annotations
@@ -45,14 +49,31 @@ def _plan(raw: Any, what: str) -> DomainPlan:
         raise DocumentError(f"{what} is not a valid plan: {_first_error(exc)}") from None
 
 
-def _descriptor(plan: DomainPlan, descriptors: Mapping[str, CanDoDescriptor]) -> CanDoDescriptor:
-    """The catalog's descriptor, or one made from the plan (its uid and level then agree)."""
+def _descriptor(
+    plan: DomainPlan, descriptors: Mapping[str, CanDoDescriptor], language: str | None = None
+) -> CanDoDescriptor:
+    """The catalog's descriptor, or one made from the plan (its uid and level then agree);
+    ``language`` overrides its target language."""
     known = descriptors.get(plan.uid)
-    if known is not None:
-        return known
-    return CanDoDescriptor(
-        uid=plan.uid, level=plan.level, description_en=plan.communicative_function_en
-    )
+    if known is None:
+        known = CanDoDescriptor(
+            uid=plan.uid, level=plan.level, description_en=plan.communicative_function_en
+        )
+    if language is not None and language != known.target_language:
+        try:
+            known = CanDoDescriptor.model_validate(
+                {**known.model_dump(), "target_language": language}
+            )
+        except ValidationError:
+            raise DocumentError(f"{language!r} is not a language tag (ja, es, pt-BR...)") from None
+    return known
+
+
+def _language(*sources: Any) -> str | None:
+    for source in sources:
+        if isinstance(source, Mapping) and isinstance(source.get("target_language"), str):
+            return str(source["target_language"])
+    return None
 
 
 def kind_of(data: Any) -> tuple[str, Mapping[str, Any], str]:
@@ -73,16 +94,22 @@ def kind_of(data: Any) -> tuple[str, Mapping[str, Any], str]:
 
 
 def check_document(
-    data: Any, *, descriptors: Mapping[str, CanDoDescriptor] | None = None
+    data: Any,
+    *,
+    descriptors: Mapping[str, CanDoDescriptor] | None = None,
+    target_language: str | None = None,
 ) -> list[QualityIssue]:
     """Every check that applies to the document; raises :class:`DocumentError` for bad input."""
     kind, body, prefix = kind_of(data)
     catalog = descriptors or {}
+    language = target_language or _language(body, data, body.get("plan"))
     if kind == "plan":
         plan = _plan(body, "the plan")
-        return _prefixed(check_plan(plan, _descriptor(plan, catalog)), prefix)
+        return _prefixed(check_plan(plan, _descriptor(plan, catalog, language)), prefix)
     plan = _plan(body.get("plan"), "the lesson's plan")
-    issues = _prefixed(check_plan(plan, _descriptor(plan, catalog)), f"{prefix}.plan")
+    descriptor = _descriptor(plan, catalog, language)
+    language = descriptor.target_language
+    issues = _prefixed(check_plan(plan, descriptor), f"{prefix}.plan")
     stages_raw = body.get("stages")
     if not isinstance(stages_raw, Mapping):
         raise DocumentError("the lesson's stages are not a JSON object")
@@ -116,9 +143,10 @@ def check_document(
             plan,
             content=content if isinstance(content, ContentStage) else None,
             metalanguage=metalanguage,
+            language=language,
         )
         issues += _prefixed(found, where[name])
-    lesson_issues = check_lesson(parsed, plan, None)
+    lesson_issues = check_lesson(parsed, plan, None, language=language)
     # check_lesson paths are relative to a stored lesson ($.plan..., $.stages.<name>.data...).
     issues += _prefixed(_relocate(lesson_issues, where), prefix)
     return issues

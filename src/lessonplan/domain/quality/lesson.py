@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import (
     STAGE_MODELS,
@@ -28,19 +27,30 @@ from lessonplan.domain.quality.common import (
     surfaces,
     warning,
 )
+from lessonplan.domain.quality.scripts import is_japanese, script_name_for
+from lessonplan.domain.quality.words import uses_word
 
 # Lines shorter than this (normalised) may repeat: はい, そうですね, ありがとうございます.
 MIN_REPEATED_LINE = 8
+# The same for a language written in an alphabet, where 8 letters are a word or two: "Buenos
+# días", "Muchas gracias", "¿Algo más?" may recur; "Quisiera un café con leche" not.
+MIN_REPEATED_LINE_ALPHABETIC = 20
+_CHARACTER_SCRIPTS = {"japanese", "han"}
 
 
 def check_lesson(
     stages: Mapping[StageName, BaseModel | Mapping[str, Any]],
     plan: DomainPlan,
     kit: PrelessonKit | None,
+    *,
+    language: str = "ja",
 ) -> list[QualityIssue]:
     """Checks across the whole lesson: kit requirements met (words inflected too, grammar,
     phrases); every plan grammar function practised; enough plan words used; the plan's key
-    expressions present; no line repeated across stages."""
+    expressions present; no line repeated across stages.
+
+    ``language``: the descriptor's target language; words and patterns are matched in it
+    (:func:`.words.uses_word`, :func:`.common.pattern_in`)."""
     by_name = {
         name: data if isinstance(data, BaseModel) else STAGE_MODELS[name].model_validate(data)
         for name, data in stages.items()
@@ -49,11 +59,11 @@ def check_lesson(
     text = "\n".join(surfaces(stage) for stage in parsed)
     issues: list[QualityIssue] = []
     if set(by_name) >= set(STAGES):  # plan use and repeats are properties of a whole lesson
-        issues += _plan_use(by_name, plan) + _repeated_lines(by_name)
+        issues += _plan_use(by_name, plan, language) + _repeated_lines(by_name, language)
     if kit is None:
         return issues
     for i, word in enumerate(kit.required_words()):
-        if not contains_word(text, word.surface):
+        if not uses_word(text, word.surface, language):
             msg = f"required kit word {word.surface!r} appears nowhere in the lesson."
             issues.append(error("lesson.kit_word_missing", msg, f"$.kit.words[{i}]"))
     grammar_texts = [text] + [
@@ -63,18 +73,25 @@ def check_lesson(
         for g in stage.grammar
     ]
     for i, grammar in enumerate(kit.required_grammar()):
-        if not pattern_in(grammar.pattern, grammar_texts):
+        if not pattern_in(grammar.pattern, grammar_texts, language):
             msg = f"required kit grammar {grammar.pattern!r} is neither explained nor used."
             issues.append(error("lesson.kit_grammar_missing", msg, f"$.kit.grammar[{i}]"))
-    normalized = norm(text)
+    normalized = _norm(text, language)
     for i, phrase in enumerate(kit.required_phrases()):
-        if norm(phrase.text) not in normalized:
+        if _norm(phrase.text, language) not in normalized:
             msg = f"required kit phrase {phrase.text!r} appears nowhere in the lesson."
             issues.append(error("lesson.kit_phrase_missing", msg, f"$.kit.phrases[{i}]"))
     return issues
 
 
-def _plan_use(stages: Mapping[StageName, BaseModel], plan: DomainPlan) -> list[QualityIssue]:
+def _norm(text: str, language: str) -> str:
+    """:func:`.common.norm`; outside Japanese also case-folded (a sentence capitalises)."""
+    return norm(text) if is_japanese(language) else norm(text).casefold()
+
+
+def _plan_use(
+    stages: Mapping[StageName, BaseModel], plan: DomainPlan, language: str
+) -> list[QualityIssue]:
     """Grammar practised, plan words and key expressions used in the texts a learner works with
     (dialogue, reading, examples, model answers, role-plays; a word list is not use)."""
     issues: list[QualityIssue] = []
@@ -93,13 +110,15 @@ def _plan_use(stages: Mapping[StageName, BaseModel], plan: DomainPlan) -> list[Q
                 issues.append(error("lesson.grammar_unused", msg, f"$.plan.grammar_functions[{i}]"))
     items = set(plan.all_items())
     wanted = min(MIN_PLAN_WORDS, len(items))
-    used = items_used(text, plan)
+    used = items_used(text, plan, language)
     if len(used) < wanted:
         msg = f"the stages use {len(used)} of the plan's {len(items)} words; expected {wanted}."
         issues.append(warning("lesson.plan_words_unused", msg, "$.plan.lex_buckets"))
-    normalized = norm(text)
+    normalized = _norm(text, language)
     for i, expression in enumerate(plan.key_expressions):
-        if norm(expression) not in normalized and not contains_word(text, expression):
+        if _norm(expression, language) not in normalized and not uses_word(
+            text, expression, language
+        ):
             msg = f"key expression {expression!r} appears in no stage."
             issues.append(
                 error("lesson.key_expression_missing", msg, f"$.plan.key_expressions[{i}]")
@@ -136,14 +155,17 @@ def _lines(stages: Mapping[StageName, BaseModel]) -> Iterator[tuple[str, str, Ta
                 yield "expressions", path, line
 
 
-def _repeated_lines(stages: Mapping[StageName, BaseModel]) -> list[QualityIssue]:
+def _repeated_lines(stages: Mapping[StageName, BaseModel], language: str) -> list[QualityIssue]:
+    shortest = MIN_REPEATED_LINE
+    if not is_japanese(language) and script_name_for(language) not in _CHARACTER_SCRIPTS:
+        shortest = MIN_REPEATED_LINE_ALPHABETIC
     first: dict[str, tuple[str, str]] = {}
     issues: list[QualityIssue] = []
     for group, path, text in _lines(stages):
         if group == "expressions":  # useful expressions are meant to recur
             continue
-        key = norm(text.surface)
-        if len(key) < MIN_REPEATED_LINE:
+        key = _norm(text.surface, language)
+        if len(key) < shortest:
             continue
         if key in first and first[key][0] != group:
             where, first_path = first[key]

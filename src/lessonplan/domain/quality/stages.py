@@ -4,6 +4,11 @@ Plan use: cited grammar ids, scenarios, roles, vocabulary, evidence. Teaching qu
 and romaji agree with the text layer, translations are in the metalanguage, each role speaks in
 its register, no request of a non-volitional verb, true/false keys balanced, answers grounded in
 one line of the text, 20–30 words mostly within the level's JLPT band.
+
+``language`` is the descriptor's target language. The checks that read Japanese (readings and
+romaji, です/ます registers, roles reversed, replies and family words, いる for things, the JLPT
+band) run for Japanese only; plan-word use is matched by :func:`.words.uses_word` in the
+language, and every other check is language-neutral.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import (
     STAGE_MODELS,
@@ -45,7 +49,9 @@ from lessonplan.domain.quality.common import (
 )
 from lessonplan.domain.quality.discourse import dialogue_discourse_issues
 from lessonplan.domain.quality.roles import roles_reversed_issues
+from lessonplan.domain.quality.scripts import is_japanese
 from lessonplan.domain.quality.text import check_text_fields
+from lessonplan.domain.quality.words import uses_word
 from lessonplan.japanese import above, annotate, jlpt_for_cefr, word_level
 from lessonplan.japanese.grammar import line_registers
 
@@ -58,20 +64,23 @@ def check_stage(
     *,
     content: ContentStage | Mapping[str, Any] | None = None,
     metalanguage: str = "en",
+    language: str = "ja",
 ) -> list[QualityIssue]:
-    """Every check of one stage; paths are relative to the stage's data (``$.dialogue``...)."""
+    """Every check of one stage; paths are relative to the stage's data (``$.dialogue``...).
+
+    ``language``: the descriptor's target language (Japanese unless told otherwise)."""
     model = STAGE_MODELS[stage]
     parsed = data if isinstance(data, model) else model.model_validate(data)
-    issues = check_text_fields(parsed, metalanguage=metalanguage)
+    issues = check_text_fields(parsed, metalanguage=metalanguage, language=language)
     if isinstance(parsed, ContentStage):
-        return issues + _check_content(parsed, plan, kit)
+        return issues + _check_content(parsed, plan, kit, language)
     if isinstance(parsed, ComprehensionStage):
         parsed_content = None if content is None else ContentStage.model_validate(content)
         return issues + _check_comprehension(parsed, parsed_content)
     if isinstance(parsed, ProductionStage):
-        return issues + _check_production(parsed, plan, kit)
+        return issues + _check_production(parsed, plan, kit, language)
     assert isinstance(parsed, InteractionStage)
-    return issues + _check_interaction(parsed, plan)
+    return issues + _check_interaction(parsed, plan, language)
 
 
 def _grammar_id_issue(grammar_id: str, plan: DomainPlan, path: str) -> list[QualityIssue]:
@@ -82,10 +91,10 @@ def _grammar_id_issue(grammar_id: str, plan: DomainPlan, path: str) -> list[Qual
 
 
 def _vocabulary_issue(
-    code: str, what: str, text: str, plan: DomainPlan, minimum: int, path: str
+    code: str, what: str, text: str, plan: DomainPlan, minimum: int, path: str, language: str
 ) -> list[QualityIssue]:
     wanted = min(minimum, len(set(plan.all_items())))
-    used = items_used(text, plan)
+    used = items_used(text, plan, language)
     if len(used) >= wanted:
         return []
     msg = f"{what} uses {len(used)} of the plan's bucket items; expected at least {wanted}."
@@ -93,7 +102,7 @@ def _vocabulary_issue(
 
 
 def _check_content(
-    content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None
+    content: ContentStage, plan: DomainPlan, kit: PrelessonKit | None, language: str
 ) -> list[QualityIssue]:
     issues: list[QualityIssue] = []
     for i, explanation in enumerate(content.grammar):
@@ -107,12 +116,12 @@ def _check_content(
     # checked against the plan.
     dialogue = content.dialogue
     if dialogue is not None:
-        issues += _check_dialogue(dialogue, plan)
-    issues += _word_count_issues(content, plan)
+        issues += _check_dialogue(dialogue, plan, language)
+    issues += _word_count_issues(content, plan, language)
     if kit is not None:
         words = "\n".join(w.text.surface for w in content.words)
         for i, word in enumerate(kit.required_words()):
-            if not contains_word(words, word.surface):
+            if not uses_word(words, word.surface, language):
                 msg = (
                     f"required kit word {word.surface!r} (kit.words[{i}]) is not in the word list."
                 )
@@ -120,7 +129,8 @@ def _check_content(
     return issues
 
 
-def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
+def _check_dialogue(dialogue: Dialogue, plan: DomainPlan, language: str) -> list[QualityIssue]:
+    japanese = is_japanese(language)
     issues: list[QualityIssue] = []
     scenario = find_scenario(plan, dialogue.scenario)
     if scenario is None:
@@ -136,10 +146,12 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
             (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
             for i, turn in enumerate(dialogue.turns)
         ]
-        issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
+        if japanese:  # です/ます against plain forms
+            issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
         issues += _turn_register_labels(dialogue, scenario)
-    issues += dialogue_discourse_issues(dialogue)
-    issues += roles_reversed_issues(dialogue)
+    if japanese:  # Japanese replies, family words and a Japanese topic lexicon
+        issues += dialogue_discourse_issues(dialogue)
+        issues += roles_reversed_issues(dialogue)
     issues += _vocabulary_issue(
         "dialogue.vocabulary",
         "the dialogue",
@@ -147,6 +159,7 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan) -> list[QualityIssue]:
         plan,
         MIN_DIALOGUE_ITEMS,
         "$.dialogue.turns",
+        language,
     )
     return issues
 
@@ -204,7 +217,7 @@ def _check_comprehension(
 
 
 def _check_production(
-    stage: ProductionStage, plan: DomainPlan, kit: PrelessonKit | None
+    stage: ProductionStage, plan: DomainPlan, kit: PrelessonKit | None, language: str
 ) -> list[QualityIssue]:
     issues: list[QualityIssue] = []
     known = set(plan.all_items()) | {w.surface for w in (kit.words if kit else [])}
@@ -218,12 +231,20 @@ def _check_production(
                 )
     text = surfaces(stage) + "\n" + "\n".join(w for t in stage.tasks for w in t.vocabulary)
     issues += _vocabulary_issue(
-        "production.vocabulary", "the production tasks", text, plan, MIN_PRODUCTION_ITEMS, "$.tasks"
+        "production.vocabulary",
+        "the production tasks",
+        text,
+        plan,
+        MIN_PRODUCTION_ITEMS,
+        "$.tasks",
+        language,
     )
     return issues
 
 
-def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[QualityIssue]:
+def _check_interaction(
+    stage: InteractionStage, plan: DomainPlan, language: str
+) -> list[QualityIssue]:
     issues: list[QualityIssue] = []
     for i, rp in enumerate(stage.role_plays):
         path = f"$.role_plays[{i}]"
@@ -248,7 +269,8 @@ def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[Qualit
             (f"{path}.partner_lines[{j}].surface", rp.partner_role, line)
             for j, line in enumerate(rp.partner_lines)
         ]
-        issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines")
+        if is_japanese(language):
+            issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines")
         issues += _criteria_register(rp.register, [rp.goal, *rp.success_criteria], path)
     issues += _vocabulary_issue(
         "interaction.vocabulary",
@@ -257,6 +279,7 @@ def _check_interaction(stage: InteractionStage, plan: DomainPlan) -> list[Qualit
         plan,
         MIN_INTERACTION_ITEMS,
         "$.role_plays",
+        language,
     )
     return issues
 
@@ -346,7 +369,9 @@ def _entry_level(surface: str) -> str | None:
     return None
 
 
-def _word_count_issues(content: ContentStage, plan: DomainPlan) -> list[QualityIssue]:
+def _word_count_issues(
+    content: ContentStage, plan: DomainPlan, language: str
+) -> list[QualityIssue]:
     issues: list[QualityIssue] = []
     count = len(content.words)
     low, high = LESSON_WORDS
@@ -356,6 +381,8 @@ def _word_count_issues(content: ContentStage, plan: DomainPlan) -> list[QualityI
     elif not low <= count <= high:
         msg = f"the lesson teaches {count} words; about {low}–{high} is the range."
         issues.append(warning("content.words_count", msg, "$.words"))
+    if not is_japanese(language):  # the JLPT bands and word levels are Japanese
+        return issues
     band = jlpt_for_cefr(plan.level)
     levels = [(w.text.surface, _entry_level(w.text.surface)) for w in content.words]
     tagged = [(s, lv) for s, lv in levels if lv is not None]

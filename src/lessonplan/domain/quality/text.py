@@ -1,4 +1,5 @@
-"""Checks of target-language texts against the Japanese text layer.
+"""Checks of target-language texts against the Japanese text layer (for another target language:
+:mod:`.othertext`).
 
 Readings, furigana and romaji are derived by :mod:`lessonplan.japanese`; a text that carries its
 own (a teacher's file, an old stored lesson, an LLM that wrote them anyway) must agree with it.
@@ -15,7 +16,9 @@ from typing import Any
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.quality.common import error, texts_with_paths, warning
 from lessonplan.domain.quality.discourse import translation_english_issues
+from lessonplan.domain.quality.othertext import check_other_text_fields
 from lessonplan.domain.quality.roles import animacy_issues
+from lessonplan.domain.quality.scripts import is_japanese
 from lessonplan.japanese import (
     annotate,
     has_kana,
@@ -58,9 +61,17 @@ def _fold(romaji: str) -> str:
 
 
 def check_text_fields(
-    data: Any, *, metalanguage: str = "en", base: str = "$"
+    data: Any, *, metalanguage: str = "en", base: str = "$", language: str = "ja"
 ) -> list[QualityIssue]:
-    """Reading, furigana, romaji and translation of every TargetText in a stage."""
+    """Reading, furigana, romaji and translation of every TargetText in a stage.
+
+    For a target ``language`` other than Japanese: :func:`.othertext.check_other_text_fields`
+    (script, no annotations, translation in the metalanguage) instead.
+    """
+    if not is_japanese(language):
+        return check_other_text_fields(
+            data, language=language, metalanguage=metalanguage, base=base
+        )
     issues: list[QualityIssue] = []
     for path, text in texts_with_paths(data, base):
         ann = annotate(text.surface)
