@@ -5,7 +5,8 @@ answer) so the ``anthropic`` SDK can be tested the same way.
 
 It answers like an LLM that follows the planner and stage prompts: it parses the ``<data>``
 blocks of the last user message, finds the task from the requested schema name, and replies
-with the offline planner's JSON (or, in ``recorded`` mode, the recorded plans). Tokens are
+with the offline planner's JSON (or, in ``recorded`` mode, the recorded plans); a descriptor in
+another target language gets a lesson written by hand in it (:mod:`.languages`). Tokens are
 counted with ``o200k_base`` as OpenAI would. Faults (429 with Retry-After, 500, a stall past the
 client's timeout, prose, missing fields, truncated JSON) are scripted or drawn at a seeded rate.
 """
@@ -28,6 +29,8 @@ from fastapi.responses import JSONResponse, Response
 
 from benchmarks.simserver.batches import add_batch_routes
 from benchmarks.simserver.config import SimConfig, SimState
+from benchmarks.simserver.languages import answer_other_language, target_language
+from lessonplan.domain.quality.scripts import is_japanese
 from lessonplan.errors import LessonplanError
 from lessonplan.prompts.datablocks import parse_data_blocks
 from lessonplan.providers.offline import SCHEMA_TASKS
@@ -113,6 +116,8 @@ class Answerer:
         return self._recorded
 
     def answer(self, task: str, inputs: dict[str, Any], config: SimConfig) -> str:
+        if not is_japanese(target_language(inputs)):  # the offline planner teaches Japanese
+            return json.dumps(answer_other_language(task, inputs), ensure_ascii=False)
         if config.mode == "recorded" and task == "plan":
             uid = (inputs.get("descriptor") or {}).get("uid")
             text = self.recorded(config).get(uid) if isinstance(uid, str) else None

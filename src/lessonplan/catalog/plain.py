@@ -2,7 +2,8 @@
 
 CSV: a header row naming the columns; ``uid`` and ``level`` are required and one description:
 ``description_en``, ``description_ja`` or ``description_<language>`` for any other language tag
-(``description_fr``, ``description_pt-BR``: kept in ``descriptions``); ``description`` and
+(``description_fr``, ``description_pt-BR``: kept in ``descriptions``; ``title_<language>``
+likewise in ``titles``); ``description`` and
 ``topic`` are accepted for ``description_en`` and ``primary_topic_en``. Empty cells are left
 unset; an unknown column is an error of every row. JSON: a list of objects (or
 ``{"descriptors": [...]}``), with the same field names or ``descriptions: {"fr": ...}``.

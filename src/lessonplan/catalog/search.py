@@ -27,6 +27,7 @@ def search_text(descriptor: CanDoDescriptor) -> str:
         *descriptor.descriptions.values(),
         descriptor.title_en,
         descriptor.title_ja,
+        *descriptor.titles.values(),
         descriptor.primary_topic_en,
         descriptor.primary_topic_ja,
         descriptor.category,

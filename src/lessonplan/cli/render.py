@@ -343,9 +343,9 @@ def descriptor_table(descriptor: CanDoDescriptor) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for name, value in descriptor.model_dump().items():
-        if name == "descriptions":  # one row a language, named like the import column
+        if name in ("descriptions", "titles"):  # one row a language, named like the column
             for tag, text in value.items():
-                table.add_row(f"description_{tag}", Text(text))
+                table.add_row(f"{name[:-1]}_{tag}", Text(text))
             continue
         table.add_row(name, Text(str(value)) if value not in (None, "") else "—")
     return table

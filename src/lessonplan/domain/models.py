@@ -31,6 +31,7 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _LANGUAGE_TAG = re.compile(LANGUAGE_PATTERN)
 # ``description_fr``, ``description_pt-BR``: a description in another language (issue #16).
 _DESCRIPTION_FIELD = re.compile(r"^description_(?P<tag>[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
+_TITLE_FIELD = re.compile(r"^title_(?P<tag>[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
 
 # A kit is what this one lesson must teach: a plan holds at most 100 bucket items and 5
 # grammar functions, so bigger kits cannot be honoured and only make the prompt huge (a kit of
@@ -70,7 +71,8 @@ class CanDoDescriptor(BaseModel):
 
     Accepts the SPEC field names and the recorded fixture shape (``primaryTopic_ja``,
     ``description: {en, ja}``, ``skillDomain_ja``, ``type_ja``); a description in another
-    language as ``description_fr`` or ``description: {fr}``, kept in ``descriptions``.
+    language as ``description_fr`` or ``description: {fr}``, kept in ``descriptions``; a title
+    in another language as ``title_fr`` or ``title: {fr}``, kept in ``titles``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -95,6 +97,9 @@ class CanDoDescriptor(BaseModel):
     # Descriptions in languages other than English and Japanese, by language tag
     # ({"fr": "…", "pt-BR": "…"}); ``description_fr`` is read into it.
     descriptions: dict[str, str] = Field(default_factory=dict)
+    # Titles in languages other than English and Japanese, by language tag; ``title_fr`` is
+    # read into it.
+    titles: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -128,18 +133,23 @@ class CanDoDescriptor(BaseModel):
             data.pop("title")
             data.setdefault("title_en", title.get("en", ""))
             data.setdefault("title_ja", title.get("ja", ""))
+            others = {k: v for k, v in title.items() if k not in ("en", "ja")}
+            if others and isinstance(data.get("titles", {}), dict):
+                data["titles"] = {**others, **data.get("titles", {})}
+        _gather_by_language(data, _TITLE_FIELD, _TITLE_KEYS, "titles")
         return data
 
-    @field_validator("descriptions")
+    @field_validator("descriptions", "titles")
     @classmethod
-    def _descriptions_by_language(cls, value: dict[str, str]) -> dict[str, str]:
+    def _texts_by_language(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        what = "description" if info.field_name == "descriptions" else "title"
         cleaned: dict[str, str] = {}
         for tag, text in value.items():
             if not _LANGUAGE_TAG.match(tag):
-                raise ValueError(f"description language {tag!r} is not a language tag (fr, pt-BR)")
+                raise ValueError(f"{what} language {tag!r} is not a language tag (fr, pt-BR)")
             primary = tag.split("-")[0]
             if primary in ("en", "ja"):
-                raise ValueError(f"a description in {tag!r} goes in description_{primary}")
+                raise ValueError(f"a {what} in {tag!r} goes in {what}_{primary}")
             if text.strip():
                 cleaned[tag] = text.strip()
         return dict(sorted(cleaned.items()))
@@ -153,7 +163,14 @@ class CanDoDescriptor(BaseModel):
     @property
     def display_title(self) -> str:
         english = self.title_en or self.description_en[:60]
-        return english or self.title_ja or self.description_ja[:40] or self.display_description[:60]
+        first_other = next(iter(self.titles.values()), "")
+        return (
+            english
+            or self.title_ja
+            or self.description_ja[:40]
+            or first_other
+            or self.display_description[:60]
+        )
 
     @property
     def display_description(self) -> str:
@@ -182,24 +199,33 @@ _LATER_DEFAULTS: dict[str, Any] = {
     "target_language": "ja",
     "metalanguage": "en",
     "descriptions": {},
+    "titles": {},
 }
 
 
 def _gather_descriptions(data: dict[str, Any]) -> None:
     """Move ``description_fr``-style keys (a CSV column, a JSON field) into ``descriptions``."""
+    _gather_by_language(data, _DESCRIPTION_FIELD, _DESCRIPTION_KEYS, "descriptions")
+
+
+def _gather_by_language(
+    data: dict[str, Any], field: re.Pattern[str], own: frozenset[str], into: str
+) -> None:
+    """Move ``<field>_<tag>`` keys that are not fields of their own into the ``into`` dict."""
     gathered: dict[str, Any] = {}
-    for key in [k for k in data if isinstance(k, str) and k not in _DESCRIPTION_KEYS]:
-        match = _DESCRIPTION_FIELD.match(key)
+    for key in [k for k in data if isinstance(k, str) and k not in own]:
+        match = field.match(key)
         if match is not None:
             gathered[match.group("tag")] = data.pop(key)
-    existing = data.get("descriptions")
+    existing = data.get(into)
     if gathered and existing is None:
-        data["descriptions"] = gathered
+        data[into] = gathered
     elif gathered and isinstance(existing, dict):
-        data["descriptions"] = {**gathered, **existing}
+        data[into] = {**gathered, **existing}
 
 
 _DESCRIPTION_KEYS = frozenset({"description_en", "description_ja"})
+_TITLE_KEYS = frozenset({"title_en", "title_ja"})
 
 
 class UsageContext(BaseModel):

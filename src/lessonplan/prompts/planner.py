@@ -99,6 +99,7 @@ def descriptor_block(
         "description_en": descriptor.description_en,
         "description_ja": descriptor.description_ja,
         "descriptions": dict(descriptor.descriptions),
+        "titles": dict(descriptor.titles),
     }
     extra = descriptor.fingerprint_data()
     for name in ("target_language", "metalanguage"):
