@@ -5,6 +5,7 @@
     LessonplanError
     ├── UsageError                  misuse: the caller can fix it (CLI exit 2, HTTP 4xx)
     │   ├── BadInputError           a profile, kit, plan or catalog file that is missing or invalid
+    │   │   └── UnsupportedLanguageError  the offline planner asked for a non-Japanese descriptor
     │   ├── UnknownDescriptorError  no descriptor with that id in the catalog          (404)
     │   ├── UnknownLessonError      no lesson (or lesson version) with that id         (404)
     │   ├── UnknownVersionError     no plan version with that number in the lineage    (404)
@@ -54,6 +55,12 @@ class UsageError(LessonplanError):
 class BadInputError(UsageError):
     code = "bad_input"
     http_status = 422
+
+
+class UnsupportedLanguageError(BadInputError):
+    """The offline planner's curriculum is Japanese; this descriptor teaches another language."""
+
+    code = "unsupported_language"
 
 
 class UnknownDescriptorError(UsageError):

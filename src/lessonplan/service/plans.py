@@ -29,10 +29,10 @@ from lessonplan.domain.models import (
 from lessonplan.domain.quality import check_plan, has_errors
 from lessonplan.errors import (
     AllFallbacksFailedError,
-    BadInputError,
     GenerationError,
     InvalidOutputError,
     QualityRejectedError,
+    UnsupportedLanguageError,
     error_type,
 )
 from lessonplan.planners.generate import AttemptRecord, Generated, RetryPolicy, generate_structured
@@ -134,7 +134,7 @@ def model_name(spec: str) -> str:
 def require_planner_language(provider: LLMProvider, descriptor: CanDoDescriptor) -> None:
     """The offline planner teaches Japanese only: another target language needs an LLM."""
     if provider.is_offline and not descriptor.is_japanese:
-        raise BadInputError(
+        raise UnsupportedLanguageError(
             f"descriptor {descriptor.uid!r} teaches {descriptor.target_language!r}; the offline "
             "planner's curriculum is Japanese only: compile it with an LLM (--llm / LESSONPLAN_LLM)"
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import CONTENT_READERS, Lesson, StageRecord
 from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PrelessonKit
-from lessonplan.errors import GenerationError, error_type
+from lessonplan.errors import GenerationError, UnsupportedLanguageError, error_type
 from lessonplan.service.compile import compile_lesson
 from lessonplan.service.plans import PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
@@ -111,6 +111,9 @@ async def precompile_keys(
                 report.cost_usd += cost
             except GenerationError as exc:
                 report.failures[uid] = f"{error_type(exc)}: {exc}"
+                source = "error"
+            except UnsupportedLanguageError as exc:  # one descriptor, not the whole run
+                report.failures[uid] = f"{exc.code}: {exc}"
                 source = "error"
             report.by_source[source] = report.by_source.get(source, 0) + 1
             if on_done is not None:

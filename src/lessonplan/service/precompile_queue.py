@@ -17,7 +17,7 @@ from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import CONTENT_READERS
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.errors import BadInputError, ConfigurationError, UsageError
-from lessonplan.service.plans import PlanInputs, plan_key
+from lessonplan.service.plans import PlanInputs, plan_key, require_planner_language
 from lessonplan.service.precompile import budget_reason, selected_descriptors
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.repos.runs import RunStatus
@@ -300,6 +300,7 @@ async def estimate(rt: Runtime, jobs: list[Job], *, lessons: bool) -> Estimate:
         descriptor = await rt.store.get_descriptor(uid=job.can_do_id)
         if descriptor is None:
             raise ConfigurationError(f"descriptor {job.can_do_id!r} vanished during the estimate")
+        require_planner_language(rt.provider, descriptor)
         inputs = PlanInputs(descriptor, job.profile, job.kit, rt.settings.metalanguage)
         request = build_planner_request(
             descriptor,
@@ -308,10 +309,25 @@ async def estimate(rt: Runtime, jobs: list[Job], *, lessons: bool) -> Estimate:
             variant=rt.settings.prompt,
             metalanguage=rt.settings.metalanguage,
         )
-        plan_text = (await offline.complete(request)).text
+        # The expected answers are the offline planner's; it writes Japanese only, so another
+        # language is sized by the same descriptor as if it taught Japanese (an estimate).
+        sizing = inputs
+        if not descriptor.is_japanese:
+            stand_in = descriptor.model_copy(update={"target_language": "ja"})
+            sizing = PlanInputs(stand_in, job.profile, job.kit, rt.settings.metalanguage)
+        sized = request
+        if sizing is not inputs:
+            sized = build_planner_request(
+                sizing.descriptor,
+                job.profile,
+                job.kit,
+                variant=rt.settings.prompt,
+                metalanguage=rt.settings.metalanguage,
+            )
+        plan_text = (await offline.complete(sized)).text
         if lessons and not await _stored_lesson(rt, job.can_do_id, job.profile, job.kit):
             stage_calls += len(CONTENT_READERS) + 1
-            tokens_in, tokens_out = await _stage_tokens(offline, inputs, plan_text, model)
+            tokens_in, tokens_out = await _stage_tokens(offline, sizing, plan_text, model)
             prompt += tokens_in
             completion += tokens_out
         key = plan_key(rt, inputs, rt.provider)

@@ -1,0 +1,31 @@
+"""A non-Japanese descriptor over HTTP with the offline planner: 422 with the reason, for the
+plan, compile and streaming routes; no lesson stored."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from lessonplan.domain.models import CanDoDescriptor
+from lessonplan.service.runtime import Runtime
+
+from .helpers import API, assert_problem
+
+SPANISH = CanDoDescriptor(
+    uid="ES:1",
+    level="A2",
+    description_en="Can order a coffee in a café.",
+    descriptions={"es": "Puede pedir un café en una cafetería."},
+    target_language="es",
+)
+
+
+@pytest.mark.parametrize("route", ["plan", "compile"])
+async def test_offline_refuses_a_spanish_descriptor_with_422(
+    client: httpx.AsyncClient, runtime: Runtime, route: str
+) -> None:
+    await runtime.store.upsert_descriptors(descriptors=[SPANISH])
+    response = await client.post(f"{API}/cando/ES:1/{route}", json={})
+    assert_problem(response, 422, "unsupported_language")
+    assert "offline planner's curriculum is Japanese only" in response.text
+    assert await runtime.store.list_lessons() == []
