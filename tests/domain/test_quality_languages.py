@@ -279,3 +279,37 @@ def test_words_are_matched_in_their_language(
 )
 def test_word_patterns_match_in_order_as_whole_words(pattern: str, text: str, found: bool) -> None:
     assert words_pattern_in(pattern, [text]) is found
+
+
+def test_a_spanish_role_speaking_out_of_its_register_is_caught() -> None:
+    """Lines marked by usted or tú count: a warning per line in the other register, an error
+    for a role most of whose marked lines are."""
+    lesson = _lesson()
+    turns = lesson["stages"]["content"]["dialogue"]["turns"]
+    turns[3]["text"]["surface"] = "Pues… quisiera una tostada. ¿Tú qué me recomiendas?"
+    issues = check_stage("content", lesson["stages"]["content"], _plan(lesson), language="es")
+    # The customer's other marked line ("Y esto es para usted.") is polite: 1 of 2 is a slip.
+    assert [(i.code, i.severity, i.path) for i in issues] == [
+        ("register.line", "warning", "$.dialogue.turns[3].text.surface")
+    ]
+    assert issues[0].message == "cliente (polite) says 'Tú', which is plain."
+    turns[0]["text"]["surface"] = "Buenos días. ¿Qué quieres tomar tú?"
+    issues = check_stage("content", lesson["stages"]["content"], _plan(lesson), language="es")
+    assert [i.message for i in issues if i.severity == "error"] == [
+        "1 of camarero's 1 lines in the dialogue are not in the role's polite register."
+    ]
+
+
+def test_friends_who_use_usted_in_a_plain_role_play_are_caught() -> None:
+    lesson = _lesson()
+    lines = lesson["stages"]["interaction"]["role_plays"][1]["partner_lines"]
+    lines[1]["surface"] = "Yo quiero un zumo de naranja. ¿Y usted?"
+    lines[0]["surface"] = "¡Hola! ¿Le apetece a usted un café en la terraza?"
+    issues = check_stage(
+        "interaction", lesson["stages"]["interaction"], _plan(lesson), language="es"
+    )
+    assert [(i.code, i.severity, i.path) for i in issues] == [
+        ("register.line", "warning", "$.role_plays[1].partner_lines[0].surface"),
+        ("register.line", "warning", "$.role_plays[1].partner_lines[1].surface"),
+        ("register.role", "error", "$.role_plays[1].partner_lines"),
+    ]

@@ -6,9 +6,10 @@ its register, no request of a non-volitional verb, true/false keys balanced, ans
 one line of the text, 20–30 words mostly within the level's JLPT band.
 
 ``language`` is the descriptor's target language. The checks that read Japanese (readings and
-romaji, です/ます registers, roles reversed, replies and family words, いる for things, the JLPT
-band) run for Japanese only; plan-word use is matched by :func:`.words.uses_word` in the
-language, and every other check is language-neutral.
+romaji, roles reversed, replies and family words, いる for things, the JLPT band) run for
+Japanese only; registers are read from です/ます in Japanese and from forms of address where a
+language has unambiguous ones (:mod:`.address`: Spanish usted/tú); plan-word use is matched by
+:func:`.words.uses_word` in the language, and every other check is language-neutral.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from lessonplan.domain.lesson import (
     TargetText,
 )
 from lessonplan.domain.models import DomainPlan, PrelessonKit, Register, Scenario
+from lessonplan.domain.quality.address import address_registers, has_address_forms
 from lessonplan.domain.quality.common import (
     ABOVE_LEVEL_SHARE,
     ABOVE_LEVEL_SHARE_HARD,
@@ -146,8 +148,7 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan, language: str) -> list
             (f"$.dialogue.turns[{i}].text.surface", turn.speaker, turn.text)
             for i, turn in enumerate(dialogue.turns)
         ]
-        if japanese:  # です/ます against plain forms
-            issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns")
+        issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns", language)
         issues += _turn_register_labels(dialogue, scenario)
     if japanese:  # Japanese replies, family words and a Japanese topic lexicon
         issues += dialogue_discourse_issues(dialogue)
@@ -269,8 +270,7 @@ def _check_interaction(
             (f"{path}.partner_lines[{j}].surface", rp.partner_role, line)
             for j, line in enumerate(rp.partner_lines)
         ]
-        if is_japanese(language):
-            issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines")
+        issues += _register_issues(lines, scenario, "role-play", f"{path}.partner_lines", language)
         issues += _criteria_register(rp.register, [rp.goal, *rp.success_criteria], path)
     issues += _vocabulary_issue(
         "interaction.vocabulary",
@@ -295,11 +295,24 @@ _MENTIONS: dict[Register, re.Pattern[str]] = {
 }
 
 
+def _line_registers(surface: str, language: str) -> list[tuple[str, Register]]:
+    """です/ます against plain forms in Japanese; forms of address (usted, tú) elsewhere."""
+    if is_japanese(language):
+        return line_registers(surface)
+    return address_registers(surface, language)
+
+
 def _register_issues(
-    lines: list[tuple[str, str, TargetText]], scenario: Scenario, where: str, path: str
+    lines: list[tuple[str, str, TargetText]],
+    scenario: Scenario,
+    where: str,
+    path: str,
+    language: str = "ja",
 ) -> list[QualityIssue]:
     """Each role's lines in that role's register: a warning per line, an error per role whose
-    lines are mostly in the other register."""
+    lines are mostly in the other register. A language with no register markers: none."""
+    if not is_japanese(language) and not has_address_forms(language):
+        return []
     roles = {r.label.strip().casefold(): r for r in scenario.roles}
     issues: list[QualityIssue] = []
     tally: dict[str, list[int]] = {}
@@ -307,7 +320,9 @@ def _register_issues(
         role = roles.get(speaker.strip().casefold())
         if role is None or role.register == "neutral":
             continue
-        marked = [(s, reg) for s, reg in line_registers(text.surface) if reg != "neutral"]
+        marked = [
+            (s, reg) for s, reg in _line_registers(text.surface, language) if reg != "neutral"
+        ]
         if not marked:
             continue
         wrong = [s for s, reg in marked if reg != role.register]
