@@ -106,6 +106,40 @@ def test_a_spanish_descriptor_compiles_to_a_complete_spanish_lesson(
     assert "¿Me pone un café con leche" in out
 
 
+def test_lessonplan_check_reads_a_stored_spanish_lesson_in_spanish(
+    llm_env: SimServerHandle, tmp_path: Path
+) -> None:
+    """``lesson show --json`` names the target language, so ``check`` needs no option; the same
+    file with a Japanese and a Cyrillic dialogue line fails."""
+    code, out, err = cli("compile", "ES:CAFE", "--json")
+    assert code == 0, err
+    assert json.loads(out)["lesson"]["target_language"] == "es"
+    code, out, err = cli("lesson", "show", json.loads(out)["lesson_id"], "--json")
+    assert code == 0, err
+    stored = json.loads(out)
+    assert stored["target_language"] == "es"
+    path = tmp_path / "lesson.json"
+    path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("check", str(path))
+    assert code == 0, out + err
+    assert "0 errors" in err
+
+    turns = stored["stages"]["content"]["data"]["dialogue"]["turns"]
+    turns[1]["text"]["surface"] = "コーヒーを一つください。"
+    turns[2]["text"]["surface"] = "Хорошо. Что-нибудь поесть?"
+    path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("check", str(path))
+    assert code == 1
+    errors = [line.split()[1:3] for line in out.splitlines() if line.startswith("error")]
+    assert errors == [
+        ["script.missing", "$.stages.content.data.dialogue.turns[1].text.surface:"],
+        ["script.missing", "$.stages.content.data.dialogue.turns[2].text.surface:"],
+        # and comprehension question q1 now quotes a line the dialogue no longer has
+        ["comprehension.evidence", "$.stages.comprehension.data.questions[0].evidence:"],
+    ]
+    assert "is not written in Latin script" in out
+
+
 def test_the_simulated_model_refuses_a_language_it_has_no_lesson_in(
     llm_env: SimServerHandle, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,6 +18,7 @@ from lessonplan.cli.runner import OneLineErrors, fail, print_json, run
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError
 
 if TYPE_CHECKING:
+    from lessonplan.domain.lesson import Lesson
     from lessonplan.domain.models import LearnerProfile, PrelessonKit
     from lessonplan.service.runtime import Runtime
 
@@ -451,7 +452,7 @@ def compile(
                         ],
                     },
                     "timings_ms": {k: round(v, 2) for k, v in result.timings_ms.items()},
-                    "lesson": result.lesson.model_dump(mode="json"),
+                    "lesson": await _lesson_json(rt, result.lesson),
                 }
             )
             return
@@ -522,11 +523,21 @@ def lesson_show(
             which = f" version {version}" if version is not None else ""
             raise UnknownLessonError(f"unknown lesson {lesson_id!r}{which}")
         if json_out:
-            print_json(lesson.model_dump(mode="json"))
+            print_json(await _lesson_json(rt, lesson))
         else:
             render.console.print(render.lesson_view(lesson, romaji=romaji))
 
     run(body, database_url=database_url)
+
+
+async def _lesson_json(rt: Runtime, lesson: Lesson) -> dict[str, Any]:
+    """A lesson as ``--json`` prints it; a lesson of a non-Japanese descriptor also names its
+    ``target_language``, so ``lessonplan check`` of the file checks it in that language."""
+    data = lesson.model_dump(mode="json")
+    descriptor = await rt.store.get_descriptor(uid=lesson.can_do_id)
+    if descriptor is not None and not descriptor.is_japanese:
+        data["target_language"] = descriptor.target_language
+    return data
 
 
 @app.command()
