@@ -234,6 +234,7 @@ def test_sigterm_mid_call_still_stores_every_upstream_call(
 @pytest.mark.postgres
 def test_concurrent_cli_processes_store_one_event_per_upstream_call(
     pg_url: str,
+    tmp_path: Path,
     sim_server: SimServerHandle,  # noqa: F811
 ) -> None:
     """Several CLI processes at once on PostgreSQL, each closing while its last events are
@@ -248,20 +249,25 @@ def test_concurrent_cli_processes_store_one_event_per_upstream_call(
         cwd=REPO,
     )
     uids = ["JF:105", "JF:106", "JF:105", "JF:106"]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "lessonplan.cli.app", "compile", uid, "--json"],
-            env={**env, "LESSONPLAN_METALANGUAGE": "en"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
-        for uid in uids
-    ]
-    for proc in procs:
-        _out, err = proc.communicate(timeout=HANG_GUARD_S)
-        assert proc.returncode == 0, err
+    # Each process writes to its own file: a pipe read one process after another would leave
+    # the others blocked writing a lesson larger than the pipe's buffer.
+    outputs = [tmp_path / f"compile_{n}.out" for n in range(len(uids))]
+    procs = []
+    for uid, output in zip(uids, outputs, strict=True):
+        with output.open("w") as out:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "lessonplan.cli.app", "compile", uid, "--json"],
+                    env={**env, "LESSONPLAN_METALANGUAGE": "en"},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    cwd=REPO,
+                )
+            )
+    for proc, output in zip(procs, outputs, strict=True):
+        proc.wait(timeout=HANG_GUARD_S)
+        assert proc.returncode == 0, output.read_text()
     server = sim_server.stats()
     calls = stored_calls(pg_url)
     assert len(calls) == server["requests"]

@@ -128,8 +128,10 @@ def test_three_workers_precompile_the_catalog_and_survive_a_sigkill(
     sim_server: SimServerHandle,  # noqa: F811
 ) -> None:
     # Plans answer at once and stages slowly, so a worker killed after the last plan is stored
-    # is mid-stage: its retried jobs must hit the plan cache (no second plan call).
-    sim_server.configure(task_latency_ms={"plan": 0.0}, latency_ms=300)
+    # is mid-stage: its retried jobs must hit the plan cache (no second plan call). A job's two
+    # stage rounds (2 s) are the window in which the victim is seen mid-stage after the last
+    # plan is stored: wide enough for the poll below on a busy machine.
+    sim_server.configure(task_latency_ms={"plan": 0.0}, latency_ms=1000)
     env = cli_env(pg_url, sim_server)
     assert lessonplan("init", env=env).returncode == 0
     queued = lessonplan(

@@ -437,6 +437,9 @@ def compile(
                     use_cache=not no_cache,
                     on_progress=on_progress,
                 )
+        # Its bookkeeping is written before the lesson is: writing to a reader that is slow to
+        # drain its pipe blocks this process, and must not do so inside a transaction.
+        await rt.flush()
         if json_out:
             print_json(
                 {
