@@ -127,3 +127,58 @@ async def test_readers_started_on_an_answer_that_was_not_kept_start_again(
     for request in asked[:3]:
         first = request.inputs["content"]["reading"]["sentences"][0]
         assert first["translation"] != "The fallback's reading"
+
+
+async def test_the_content_is_asked_for_while_the_plan_is_recorded(
+    make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llm = fake_llm()
+    rt = await make_runtime(llm, quality_policy="warn")
+    order = _trace(monkeypatch, llm)
+    record = rt.store.record_plan
+
+    async def recording(**kwargs: Any) -> Any:
+        order.append("recording")
+        try:
+            return await record(**kwargs)
+        finally:
+            order.append("recorded")
+
+    monkeypatch.setattr(rt.store, "record_plan", recording)
+    progress: list[str] = []
+    result = await compile_lesson(
+        rt, "JF:105", profile=LEARNER, on_progress=lambda step, data: progress.append(step)
+    )
+    assert result.lesson.status == "complete"
+    assert order.index("recording") < order.index("start:content") < order.index("recorded")
+    assert progress[:3] == ["inputs", "plan", "stage"]  # the plan is still told first
+    stored = await rt.store.get_lesson(lesson_id=result.lesson.lesson_id)
+    assert stored.plan == result.plan.plan
+
+
+async def test_a_plan_that_could_not_be_recorded_takes_its_content_with_it(
+    make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content started on the plan is cancelled when recording the plan fails: the
+    compile reports the failure, stores no lesson and leaves nothing running."""
+    import asyncio
+
+    from lessonplan.errors import StoreUnavailableError
+
+    llm = fake_llm(latency_s=0.05)
+    rt = await make_runtime(llm, quality_policy="warn")
+    order = _trace(monkeypatch, llm)
+
+    async def failing(**kwargs: Any) -> Any:
+        await asyncio.sleep(0.01)  # the content request goes out meanwhile
+        raise StoreUnavailableError("database unavailable: the disk is full")
+
+    monkeypatch.setattr(rt.store, "record_plan", failing)
+    before = set(asyncio.all_tasks())
+    with pytest.raises(StoreUnavailableError):
+        await compile_lesson(rt, "JF:105", profile=LEARNER)
+    assert "start:content" in order
+    left = [t for t in asyncio.all_tasks() - before if not t.done()]
+    assert not [t for t in left if "generate" in repr(t.get_coro())]
+    assert not [t for t in left if "run" in getattr(t.get_coro(), "__qualname__", "")]
+    assert await rt.store.list_lessons() == []

@@ -25,9 +25,15 @@ from lessonplan.domain.lesson import (
     StageName,
     StageRecord,
 )
-from lessonplan.domain.models import CanDoDescriptor, LearnerProfile, PlanResult, PrelessonKit
+from lessonplan.domain.models import (
+    CanDoDescriptor,
+    DomainPlan,
+    LearnerProfile,
+    PlanResult,
+    PrelessonKit,
+)
 from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescriptorError
-from lessonplan.service.plans import PlanInputs, get_plan
+from lessonplan.service.plans import PLAN_READY, PlanInputs, get_plan
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
 from lessonplan.service.warmup import warming
@@ -155,37 +161,29 @@ async def _compile(
     )
 
     plan_inputs = PlanInputs(descriptor, learner, lesson_kit, metalanguage)
-    loading = warming()  # the text layer's data, while the plan call waits on the LLM
-    plan_result = await get_plan(rt, plan_inputs, use_cache=use_cache)
-    if loading is not None:
-        await loading
-    descriptor = plan_inputs.descriptor  # the catalog's current content, when it changed
-    timings["plan"] = (time.perf_counter() - t0) * 1000
-    await _emit(
-        on_progress,
-        "plan",
-        {
-            "source": plan_result.source,
-            "plan_version": plan_result.provenance.plan_version,
-            "model": plan_result.provenance.model,
-            "path": plan_result.provenance.path,
-            "duration_ms": round(plan_result.provenance.duration_ms, 1),
-        },
-    )
-    plan = plan_result.plan
-    common: dict[str, Any] = {
-        "plan": plan,
-        "descriptor": descriptor,
-        "profile": learner,
-        "kit": lesson_kit,
-        "metalanguage": metalanguage,
-    }
     records: dict[StageName, StageRecord] = {}
+    plan_told = asyncio.Event()  # the caller has heard of the plan: stages may report now
 
     async def run(
-        stage: StageName, content: ContentStage | None = None, **options: Any
+        stage: StageName,
+        content: ContentStage | None = None,
+        *,
+        plan: DomainPlan,
+        descriptor: CanDoDescriptor,
+        **options: Any,
     ) -> StageRecord:
-        record = await generate_stage(rt, stage, content=content, **common, **options)
+        record = await generate_stage(
+            rt,
+            stage,
+            content=content,
+            plan=plan,
+            descriptor=descriptor,
+            profile=learner,
+            kit=lesson_kit,
+            metalanguage=metalanguage,
+            **options,
+        )
+        await plan_told.wait()
         records[stage] = record
         timings[stage] = (time.perf_counter() - t0) * 1000
         await _emit(
@@ -204,25 +202,90 @@ async def _compile(
         return record
 
     # Three LLM rounds: the plan, the content, then the stages that build on it together.
-    # Under ``warn`` those start from the content as generated, while it is annotated and
-    # checked: their prompts carry only its surfaces and translations, which neither changes;
-    # their checks wait for the annotated content, and their results follow the content's.
+    # Under ``warn`` each round starts as soon as what it reads is known, not stored: the content
+    # from the generated plan once it passed its checks (while it is recorded), the stages that
+    # read the content from its parsed answer (while it is annotated and checked; their prompts
+    # carry only its surfaces and translations, which neither changes; their checks wait for the
+    # annotated content). What started from something that was not kept starts over.
+    early = rt.settings.quality_policy == "warn" and not rt.provider.is_offline
+    started: dict[str, Any] = {}
     readers: dict[StageName, asyncio.Future[StageRecord]] = {}
     checked: asyncio.Future[ContentStage] = asyncio.get_running_loop().create_future()
 
-    async def start_readers(generated: BaseModel) -> None:
-        content = (
-            generated
-            if isinstance(generated, ContentStage)
-            else ContentStage.model_validate(generated.model_dump())
-        )
-        for stage in CONTENT_READERS:
-            readers[stage] = asyncio.ensure_future(run(stage, content, checked_content=checked))
-        await asyncio.sleep(0)  # they start; the annotation then serves the loop between texts
+    def start_readers_on(
+        plan: DomainPlan, descriptor: CanDoDescriptor
+    ) -> Callable[[BaseModel], Awaitable[None]]:
+        async def start_readers(generated: BaseModel) -> None:
+            content = (
+                generated
+                if isinstance(generated, ContentStage)
+                else ContentStage.model_validate(generated.model_dump())
+            )
+            for stage in CONTENT_READERS:
+                readers[stage] = asyncio.ensure_future(
+                    run(stage, content, plan=plan, descriptor=descriptor, checked_content=checked)
+                )
+            await asyncio.sleep(0)  # they start; the annotation then serves the loop
 
-    early = rt.settings.quality_policy == "warn" and not rt.provider.is_offline
+        return start_readers
+
+    def plan_ready(plan: DomainPlan) -> None:
+        # A generation outlives a compile that gave up waiting (it is shared): too late then.
+        if "content" in started or "over" in started:
+            return
+        now_descriptor = plan_inputs.descriptor
+        started.update(plan=plan, descriptor=now_descriptor)
+        started["content"] = asyncio.ensure_future(
+            run(
+                "content",
+                plan=plan,
+                descriptor=now_descriptor,
+                on_generated=start_readers_on(plan, now_descriptor),
+            )
+        )
+
+    loading = warming()  # the text layer's data, while the plan call waits on the LLM
+    token = PLAN_READY.set(plan_ready if early else None)
     try:
-        content_record = await run("content", on_generated=start_readers if early else None)
+        try:
+            plan_result = await get_plan(rt, plan_inputs, use_cache=use_cache)
+        finally:
+            PLAN_READY.reset(token)
+            if loading is not None:
+                await loading
+        descriptor = plan_inputs.descriptor  # the catalog's current content, when it changed
+        plan = plan_result.plan
+        timings["plan"] = (time.perf_counter() - t0) * 1000
+        await _emit(
+            on_progress,
+            "plan",
+            {
+                "source": plan_result.source,
+                "plan_version": plan_result.provenance.plan_version,
+                "model": plan_result.provenance.model,
+                "path": plan_result.provenance.path,
+                "duration_ms": round(plan_result.provenance.duration_ms, 1),
+            },
+        )
+        plan_told.set()
+        content_task = started.get("content")
+        if content_task is not None and (
+            started["plan"] != plan or started["descriptor"] is not descriptor
+        ):
+            # Started on a plan that was not the one kept (it failed to be recorded and a
+            # fallback made another): everything built on it starts over.
+            await _cancel([content_task, *readers.values()])
+            content_task = None
+            readers.clear()
+        if content_task is not None:
+            content_record = await content_task
+        else:
+            content_record = await run(
+                "content",
+                plan=plan,
+                descriptor=descriptor,
+                on_generated=start_readers_on(plan, descriptor) if early else None,
+            )
         usable = content_record.status == "done" and content_record.data is not None
         if readers and (not usable or content_record.source not in ("generated", "repaired")):
             # The answer they started from is not the stored content (the primary's answer
@@ -233,12 +296,16 @@ async def _compile(
             checked.set_result(ContentStage.model_validate(content_record.data))
             await asyncio.gather(*readers.values())
     finally:
-        await _cancel(reader for reader in readers.values() if not reader.done())
+        started["over"] = True
+        pending = [t for t in [started.get("content"), *readers.values()] if t is not None]
+        await _cancel(t for t in pending if not t.done())
     if readers:  # they have run
         pass
     elif usable:
         content = ContentStage.model_validate(content_record.data)
-        await asyncio.gather(*(run(stage, content) for stage in CONTENT_READERS))
+        await asyncio.gather(
+            *(run(stage, content, plan=plan, descriptor=descriptor) for stage in CONTENT_READERS)
+        )
     else:
         for stage in CONTENT_READERS:
             records[stage] = skipped_stage(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -138,6 +139,14 @@ def require_planner_language(provider: LLMProvider, descriptor: CanDoDescriptor)
             f"descriptor {descriptor.uid!r} teaches {descriptor.target_language!r}; the offline "
             "planner's curriculum is Japanese only: compile it with an LLM (--llm / LESSONPLAN_LLM)"
         )
+
+
+# Set by a compile around its get_plan: called with a generated plan once it passed its checks,
+# before it is recorded (the generation's task inherits the caller's context; a caller that
+# joins another's generation is not called).
+PLAN_READY: ContextVar[Callable[[DomainPlan], None] | None] = ContextVar(
+    "lessonplan_plan_ready", default=None
+)
 
 
 async def get_plan(rt: Runtime, inputs: PlanInputs, *, use_cache: bool = True) -> PlanResult:
@@ -420,6 +429,9 @@ async def _generate_step(
             f"plan for {inputs.descriptor.uid} rejected by quality checks: {', '.join(codes)}",
             issues=[i.model_dump() for i in issues],
         )
+    ready = PLAN_READY.get()
+    if ready is not None:
+        ready(plan)  # checked and about to be recorded: a compile may start its content now
     source: PlanSource
     if forced_source is not None:
         source = forced_source
