@@ -165,7 +165,10 @@ def _anthropic_error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-# Faults answered without an answer to compute: after the whole latency.
+# The latency is the time from a request's arrival to its answer. A fault in EARLY_FAULTS is
+# answered once it has passed; an answer's own work (reading the request, the content, the token
+# counts, the JSON) is done within it, as a model generates within its provider's latency, so
+# concurrent requests' work overlaps, and then waits for the rest of it (:func:`_until`).
 EARLY_FAULTS = frozenset({"rate_limit", "server_error", "unauthorized", "timeout"})
 
 
@@ -219,10 +222,6 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         fault = state.begin(task, model, body)
         status, prompt_tokens, completion_tokens = 500, 0, 0
         try:
-            # The latency is the time from arrival to answer: a fault is answered after it; an
-            # answer's own work (reading the request, the content, the token counts, the JSON)
-            # is done within it, as a model generates within its provider's latency, so
-            # concurrent requests' work overlaps.
             answer_at = arrived + state.latency_for(task)
             if fault in EARLY_FAULTS:
                 await _until(answer_at)
@@ -309,10 +308,6 @@ def create_app(config: SimConfig | None = None) -> FastAPI:
         fault = state.begin(task, model, body)
         status, prompt_tokens, completion_tokens = 500, 0, 0
         try:
-            # The latency is the time from arrival to answer: a fault is answered after it; an
-            # answer's own work (reading the request, the content, the token counts, the JSON)
-            # is done within it, as a model generates within its provider's latency, so
-            # concurrent requests' work overlaps.
             answer_at = arrived + state.latency_for(task)
             if fault in EARLY_FAULTS:
                 await _until(answer_at)

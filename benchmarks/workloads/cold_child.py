@@ -16,18 +16,10 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.workloads.common import (
-    LLM_SPEC,
-    RecordingProvider,
-    bench_settings,
-    longest_chain,
-    synthetic_profiles,
-)
+from benchmarks.workloads.common import LLM_SPEC, RecordingProvider, bench_settings
+from benchmarks.workloads.critical_path import timed_compile
 from lessonplan.providers.factory import make_provider
-from lessonplan.service.compile import compile_lesson
 from lessonplan.service.runtime import Runtime
-
-CAN_DO_ID = "JF:105"
 
 
 async def cold_compile(url: str, learner: int, warm: bool) -> dict[str, Any]:
@@ -37,20 +29,15 @@ async def cold_compile(url: str, learner: int, warm: bool) -> dict[str, Any]:
     rt = await Runtime.open(settings, provider=provider, warm=warm)
     opened = time.perf_counter()
     try:
-        profile = synthetic_profiles(learner + 1, prefix="critical")[learner]
-        result = await compile_lesson(rt, CAN_DO_ID, profile=profile)
-        wall = time.perf_counter() - opened
+        compiled = await timed_compile(rt, provider, learner)
     finally:
         await rt.close()
-    if result.lesson.status != "complete" or result.plan.source != "generated":
-        raise RuntimeError(f"not cold and complete: {result.lesson.status}, {result.plan.source}")
-    chain = longest_chain(provider.calls)
     return {
-        "wall_s": wall,
+        "wall_s": compiled.wall,
         "open_s": opened - started,
-        "chain": len(chain),
-        "chain_call_s": sum(c.end - c.start for c in chain),
-        "calls": len(provider.calls),
+        "chain": compiled.chain,
+        "chain_call_s": compiled.chain_call_s,
+        "calls": compiled.calls,
     }
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from functools import lru_cache
 
 from pydantic import ValidationError
 from starlette.datastructures import State
@@ -62,7 +63,6 @@ class PlanFastLane:
         self.app = app
         self.state = state
         self.path = re.compile(re.escape(prefix) + r"/cando/([^/]+)/plan")
-        self._requests: OrderedDict[bytes, PlanRequest] = OrderedDict()
         # (runtime, descriptor, request) by identity -> the key; the objects are held here, so
         # their ids cannot be reused while their entry lives.
         self._keys: OrderedDict[
@@ -119,7 +119,7 @@ class PlanFastLane:
         caller = caller_for(
             ring, _text(headers.get(b"authorization")), _text(headers.get(b"x-api-key"))
         )
-        request = self._request(body)
+        request = _remembered_request(body) if len(body) <= MEMO_BODY_BYTES else _plan_request(body)
         require_body_learner(caller, request)
         require_admin_for_no_cache(caller, request.use_cache)
         if not request.use_cache or len(uid) > 200 or not uid.isprintable():
@@ -142,19 +142,6 @@ class PlanFastLane:
         ).model_dump_json(exclude={"plan"})
         return f'{head[:-1]},"plan":{hit.plan_text}}}'.encode()
 
-    def _request(self, body: bytes) -> PlanRequest:
-        """:func:`_plan_request`, remembered for the last bodies that validated."""
-        known = self._requests.get(body)
-        if known is not None:
-            self._requests.move_to_end(body)
-            return known
-        request = _plan_request(body)
-        if len(body) <= MEMO_BODY_BYTES:
-            self._requests[body] = request
-            if len(self._requests) > MEMO_BODIES:
-                self._requests.popitem(last=False)
-        return request
-
     def _key(self, rt: Runtime, request: PlanRequest, inputs: PlanInputs) -> PlanKey:
         """The cache key of ``inputs``, remembered when the body holds the whole profile (a
         stored learner's profile is read each time: it may have changed)."""
@@ -170,6 +157,12 @@ class PlanFastLane:
         if len(self._keys) > MEMO_BODIES:
             self._keys.popitem(last=False)
         return key
+
+
+@lru_cache(maxsize=MEMO_BODIES)
+def _remembered_request(body: bytes) -> PlanRequest:
+    """:func:`_plan_request` of the last bodies that validated (one that fails is not kept)."""
+    return _plan_request(body)
 
 
 def _plan_request(body: bytes) -> PlanRequest:

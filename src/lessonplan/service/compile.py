@@ -208,41 +208,32 @@ async def _compile(
     # carry only its surfaces and translations, which neither changes; their checks wait for the
     # annotated content). What started from something that was not kept starts over.
     early = rt.settings.quality_policy == "warn" and not rt.provider.is_offline
-    started: dict[str, Any] = {}
     readers: dict[StageName, asyncio.Future[StageRecord]] = {}
     checked: asyncio.Future[ContentStage] = asyncio.get_running_loop().create_future()
+    # The content started from a plan before it was recorded: (that plan, its descriptor, task).
+    early_content: tuple[DomainPlan, CanDoDescriptor, asyncio.Future[StageRecord]] | None = None
+    finished = False
 
-    def start_readers_on(
-        plan: DomainPlan, descriptor: CanDoDescriptor
-    ) -> Callable[[BaseModel], Awaitable[None]]:
+    def start_content(plan: DomainPlan, descriptor: CanDoDescriptor) -> asyncio.Future[StageRecord]:
         async def start_readers(generated: BaseModel) -> None:
-            content = (
-                generated
-                if isinstance(generated, ContentStage)
-                else ContentStage.model_validate(generated.model_dump())
-            )
+            content = ContentStage.model_validate(generated)  # the same instance, unchecked
             for stage in CONTENT_READERS:
                 readers[stage] = asyncio.ensure_future(
                     run(stage, content, plan=plan, descriptor=descriptor, checked_content=checked)
                 )
             await asyncio.sleep(0)  # they start; the annotation then serves the loop
 
-        return start_readers
+        on_generated = start_readers if early else None
+        return asyncio.ensure_future(
+            run("content", plan=plan, descriptor=descriptor, on_generated=on_generated)
+        )
 
     def plan_ready(plan: DomainPlan) -> None:
+        nonlocal early_content
         # A generation outlives a compile that gave up waiting (it is shared): too late then.
-        if "content" in started or "over" in started:
-            return
-        now_descriptor = plan_inputs.descriptor
-        started.update(plan=plan, descriptor=now_descriptor)
-        started["content"] = asyncio.ensure_future(
-            run(
-                "content",
-                plan=plan,
-                descriptor=now_descriptor,
-                on_generated=start_readers_on(plan, now_descriptor),
-            )
-        )
+        if early_content is None and not finished:
+            descriptor = plan_inputs.descriptor
+            early_content = (plan, descriptor, start_content(plan, descriptor))
 
     loading = warming()  # the text layer's data, while the plan call waits on the LLM
     token = PLAN_READY.set(plan_ready if early else None)
@@ -268,24 +259,16 @@ async def _compile(
             },
         )
         plan_told.set()
-        content_task = started.get("content")
-        if content_task is not None and (
-            started["plan"] != plan or started["descriptor"] is not descriptor
+        if early_content is not None and (
+            early_content[0] is not plan or early_content[1] is not descriptor
         ):
-            # Started on a plan that was not the one kept (it failed to be recorded and a
-            # fallback made another): everything built on it starts over.
-            await _cancel([content_task, *readers.values()])
-            content_task = None
+            # Started on a plan that was not the one kept (recording it failed and a fallback
+            # made another): everything built on it starts over.
+            await _cancel([early_content[2], *readers.values()])
+            early_content = None
             readers.clear()
-        if content_task is not None:
-            content_record = await content_task
-        else:
-            content_record = await run(
-                "content",
-                plan=plan,
-                descriptor=descriptor,
-                on_generated=start_readers_on(plan, descriptor) if early else None,
-            )
+        content_task = early_content[2] if early_content else start_content(plan, descriptor)
+        content_record = await content_task
         usable = content_record.status == "done" and content_record.data is not None
         if readers and (not usable or content_record.source not in ("generated", "repaired")):
             # The answer they started from is not the stored content (the primary's answer
@@ -294,19 +277,18 @@ async def _compile(
             readers.clear()
         if readers:
             checked.set_result(ContentStage.model_validate(content_record.data))
-            await asyncio.gather(*readers.values())
+        elif usable:
+            content = ContentStage.model_validate(content_record.data)
+            for stage in CONTENT_READERS:
+                readers[stage] = asyncio.ensure_future(
+                    run(stage, content, plan=plan, descriptor=descriptor)
+                )
+        await asyncio.gather(*readers.values())
     finally:
-        started["over"] = True
-        pending = [t for t in [started.get("content"), *readers.values()] if t is not None]
-        await _cancel(t for t in pending if not t.done())
-    if readers:  # they have run
-        pass
-    elif usable:
-        content = ContentStage.model_validate(content_record.data)
-        await asyncio.gather(
-            *(run(stage, content, plan=plan, descriptor=descriptor) for stage in CONTENT_READERS)
-        )
-    else:
+        finished = True
+        pending = [*readers.values(), *([early_content[2]] if early_content else [])]
+        await _cancel(task for task in pending if not task.done())
+    if not usable:
         for stage in CONTENT_READERS:
             records[stage] = skipped_stage(
                 stage, f"content stage failed; {stage} builds on its dialogue and reading", rt

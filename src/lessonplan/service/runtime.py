@@ -124,14 +124,15 @@ class Runtime:
         (in a thread). Idempotent. ``serve`` and the queue workers call it at startup; a
         one-shot command does not (a cache hit loads none of it)."""
         from lessonplan.providers.lazy import warm_all
-        from lessonplan.service.warmup import warm_schemas, warm_text_layer
+        from lessonplan.service.warmup import warm_schemas, warming
 
-        loading = asyncio.ensure_future(asyncio.to_thread(warm_text_layer))
+        loading = warming()
         try:
             warm_all([self.provider, *self.fallbacks, self.offline])
             warm_schemas()
         finally:
-            await loading
+            if loading is not None:
+                await loading
 
     async def close(self) -> None:
         """Stop running generations (their events are recorded), write every buffered event,

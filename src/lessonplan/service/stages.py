@@ -106,13 +106,11 @@ async def generate_stage(
                     validate_extra=validate_extra,
                 )
             # The system, not the generator, derives readings, furigana and romaji.
-            if on_generated is not None and not forced and policy == "warn":
+            early = on_generated is not None and not forced and policy == "warn"
+            if on_generated is not None and early:
                 await on_generated(generated.value)
-                value = (
-                    await annotate_serving_the_loop(generated.value)
-                    if descriptor.is_japanese
-                    else generated.value
-                )
+            if early and descriptor.is_japanese:  # its readers are sending their requests
+                value = await annotate_serving_the_loop(generated.value)
             else:
                 value = annotated(generated.value)
             against = content if checked_content is None else await checked_content

@@ -175,13 +175,18 @@ class Store:
         """Run one read (``fn`` gets the repositories) outside any transaction: one statement
         costs one round trip. A connection found dead (the server restarted, the backend was
         terminated) is dropped with its pool's stale peers and the read runs once more."""
+        return await self._once_more_if_lost(lambda: self._read_once(fn))
+
+    async def _once_more_if_lost(self, op: Callable[[], Awaitable[T]]) -> T:
+        """``op()``, and once more when the connection it ran on was found dead (and dropped
+        with its pool's older peers); database unavailability raised as the store's error."""
         with translate_errors():
             try:
-                return await self._read_once(fn)
+                return await op()
             except DBAPIError as exc:
                 if not exc.connection_invalidated:
                     raise
-            return await self._read_once(fn)
+            return await op()
 
     def _read(self) -> AbstractAsyncContextManager[Transaction]:
         """A read-only transaction: reads of several statements that must see one snapshot."""
@@ -306,19 +311,16 @@ class Store:
         connection around it: a hit is this one statement); a connection found dead is
         recycled, with its older peers, and the read runs once more."""
         params = checked_text_params(key_hash=key_hash, now=now, uid=uid)
-        with translate_errors():
-            for attempt in (1, 2):
-                raw = await self._engine.raw_connection()
-                try:
-                    row = await fetch_row_on_driver(raw, self._engine.dialect, CHECKED_TEXT, params)
-                except DBAPIError as exc:
-                    if not exc.connection_invalidated or attempt == 2:
-                        raise
-                    continue
-                finally:
-                    await greenlet_spawn(raw.close)
-                return checked_text(row)
-        raise AssertionError("unreachable")
+
+        async def read_once() -> tuple[str | None, CachedPlanText | None]:
+            raw = await self._engine.raw_connection()
+            try:
+                row = await fetch_row_on_driver(raw, self._engine.dialect, CHECKED_TEXT, params)
+            finally:
+                await greenlet_spawn(raw.close)
+            return checked_text(row)
+
+        return await self._once_more_if_lost(read_once)
 
     async def cache_hit(self, *, key_hash: str, now: datetime, count: int = 1) -> None:
         await self.cache_hits(hits={key_hash: (count, now)})

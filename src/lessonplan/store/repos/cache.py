@@ -48,7 +48,7 @@ _CHECKED_ANY = _CHECKED_ANY.where(_d.c.uid == bindparam("uid"))
 _CHECKED_LIVE = _CHECKED_LIVE.where(_d.c.uid == bindparam("uid"))
 # The fast lane's read: the same join, the plan as text (jsonb::text on PostgreSQL, the stored
 # text on SQLite), only the columns a response needs.
-_CHECKED_TEXT = (
+CHECKED_TEXT = (
     select(
         _d.c.content_hash.label("catalog_content_hash"),
         _t.c.key_hash,
@@ -78,15 +78,12 @@ def _driver_sql(query: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, .
 _REPLACED = ("plan_json", "source", "plan_version", "created_at", "expires_at", "cost_usd")
 
 
-CHECKED_TEXT = _CHECKED_TEXT
-
-
 def checked_text_params(*, key_hash: str, now: datetime, uid: str) -> dict[str, Any]:
     return {"key_hash": key_hash, "uid": uid, "now": now}
 
 
 def checked_text(row: Any) -> tuple[str | None, CachedPlanText | None]:
-    """What :data:`_CHECKED_TEXT`'s row says: (the catalog's content hash of the descriptor or
+    """What :data:`CHECKED_TEXT`'s row says: (the catalog's content hash of the descriptor or
     None when it is gone, the live entry or None)."""
     if row is None:
         return None, None
@@ -172,26 +169,12 @@ class CacheRepository(Repository):
     async def get_checked_text(
         self, *, key_hash: str, now: datetime, uid: str
     ) -> tuple[str | None, CachedPlanText | None]:
-        """:meth:`get_checked` of a live entry, its plan as the stored JSON text (not parsed)."""
+        """:meth:`get_checked` of a live entry, its plan as the stored JSON text (not parsed).
+        PostgreSQL's fast lane reads the same statement past SQLAlchemy instead
+        (:func:`fetch_row_on_driver`)."""
         params = checked_text_params(key_hash=key_hash, now=now, uid=uid)
-        row: Any
-        if self.dialect == "postgresql":
-            row = await self._fetch_row_on_driver(_CHECKED_TEXT, params)
-        else:
-            row = (await self.conn.execute(_CHECKED_TEXT, params)).mappings().one_or_none()
+        row = (await self.conn.execute(CHECKED_TEXT, params)).mappings().one_or_none()
         return checked_text(row)
-
-    async def _fetch_row_on_driver(self, query: Select[Any], params: dict[str, Any]) -> Any:
-        """``query``'s one row (or ``None``) on this connection, by :func:`fetch_row_on_driver`.
-        A lost connection is invalidated and raised as SQLAlchemy raises it, so
-        :meth:`Store.read` retries it on a fresh one."""
-        raw = await self.conn.get_raw_connection()
-        try:
-            return await fetch_row_on_driver(raw, self.conn.dialect, query, params)
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                await self.conn.invalidate(exc.orig)
-            raise
 
     async def add_hits(self, *, hits: dict[str, tuple[int, datetime]]) -> None:
         """Add hit counts ``{key_hash: (count, last_used_at)}``, each one atomic UPDATE."""
