@@ -28,6 +28,13 @@ from lessonplan.japanese import annotate
         ("年に数十万円", "ねんにすうじゅうまんえん", "nen ni sūjūman en"),
         ("5日間", "いつかかん", "itsukakan"),
         ("一日中", "いちにちじゅう", "ichinichijū"),
+        # the day of a noun, voiced (a B2 meeting dialogue read 公開日 こうかいひ)
+        ("公開日はそのままにして", "こうかいびはそのままにして", "kōkaibi wa sono mama ni shite"),
+        ("記念日です。", "きねんびです。", "kinenbi desu."),
+        ("給料日", "きゅうりょうび", "kyūryōbi"),
+        ("母の日", "ははのひ", "haha no hi"),
+        ("休日", "きゅうじつ", "kyūjitsu"),
+        ("日曜日", "にちようび", "nichiyōbi"),
         # 方 as a person
         ("近所の方", "きんじょのかた", "kinjo no kata"),
         ("お持ちの方", "おもちのかた", "omochi no kata"),

@@ -300,14 +300,23 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
             out.append(_with_reading(token, proper))
             i += 1
             continue
-        if token.surface == "日" and out and out[-1].surface.endswith("曜"):
-            prev = out.pop()
+        if token.surface == "日" and out and _day_of(out[-1], token):
+            prev = out.pop()  # 日曜日; 公開日, 記念日, 給料日: the day of ~, voiced び
             out.append(_with_reading(prev, prev.reading + "び", surface=prev.surface + "日"))
             i += 1
             continue
         out.append(token)
         i += 1
     return out
+
+
+def _day_of(before: Token, day: Token) -> bool:
+    """``before`` + ``day`` (日) is one word read 〜び: a weekday (日曜 + 日), or a common noun
+    and 日 as a noun (the dictionary splits 公開日, 記念日, 給料日 and reads 日 ひ or にち;
+    words such as 休日, 平日, 毎日 are single tokens and never reach this)."""
+    if before.surface.endswith("曜"):
+        return True
+    return day.pos2 == "普通名詞" and (before.pos, before.pos2) == ("名詞", "普通名詞")
 
 
 def _counter_token_nani(nani: Token, counter: Token, reading: str) -> Token:
