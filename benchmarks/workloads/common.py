@@ -104,13 +104,14 @@ class BenchContext:
 
 
 async def open_runtime(
-    url: str, *, serialize: bool = False, **overrides: Any
+    url: str, *, serialize: bool = False, warm: bool = False, **overrides: Any
 ) -> tuple[Runtime, RecordingProvider]:
     """A runtime on ``url`` (migrated, catalog seeded) whose provider is the real OpenAI
-    provider (``OPENAI_BASE_URL``: the simulated server) wrapped in a :class:`RecordingProvider`."""
+    provider (``OPENAI_BASE_URL``: the simulated server) wrapped in a :class:`RecordingProvider`;
+    ``warm``: opened as ``serve`` opens its own (``Runtime.open(warm=True)``)."""
     settings = bench_settings(url, **overrides)
     provider = RecordingProvider(make_provider(LLM_SPEC, settings=settings), serialize)
-    rt = await Runtime.open(settings, provider=provider)
+    rt = await Runtime.open(settings, provider=provider, warm=warm)
     return rt, provider
 
 

@@ -10,8 +10,9 @@ started, the library imported, nothing else loaded), its runtime opened with ``w
 without ``warm`` (a one-shot script's compile: it pays for loading the SDK's request path, the
 schemas and the Japanese text layer, the latter in a thread during its plan call);
 ``cold_open_ms`` what opening (and warming) cost before it. ``fresh_runtime_ratio`` is the
-first compile of a runtime opened in this process (new pools and connections, the process
-already loaded). All at 100 ms and 300 ms latency (``by_latency``).
+first compile of a runtime opened in this process (new pools, the process already loaded).
+The warm compiles' runtimes are opened with ``warm=True`` too, as a serving process's is.
+All at 100 ms and 300 ms latency (``by_latency``).
 ``sequential_ratio`` is the same compile, in the same run and over the same denominator, with
 the provider wrapped so that every call is awaited one after another (an ``asyncio.Lock``
 around each call): about 5/3. Every compile is a cold one (its own learner, so the plan is
@@ -127,8 +128,8 @@ def _median(values: list[float]) -> float:
 
 async def run_backend(ctx: BenchContext, backend: str, p: Params) -> Figures:
     async with ctx.database(backend) as url:
-        rt, concurrent = await open_runtime(url)
-        rt_seq, serial = await open_runtime(url, serialize=True)
+        rt, concurrent = await open_runtime(url, warm=True)  # as serve and the workers do
+        rt_seq, serial = await open_runtime(url, serialize=True, warm=True)
         try:
             ctx.configure_sim(p.latency_ms)
             fresh = await timed_compile(rt, concurrent, 0)  # this runtime's first: counted

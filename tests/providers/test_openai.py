@@ -30,7 +30,12 @@ from lessonplan.planners.offline import load_catalog
 from lessonplan.prompts.planner import build_planner_request, schema_for
 from lessonplan.prompts.tokens import count_request_tokens
 from lessonplan.providers.base import LLMRequest
-from lessonplan.providers.openai import OpenAIProvider, map_openai_error, to_strict_schema
+from lessonplan.providers.openai import (
+    OpenAIProvider,
+    map_openai_error,
+    strict_schema_for,
+    to_strict_schema,
+)
 from lessonplan.providers.replay import default_fixtures_dir
 from tests.simserver_fixture import sim_server  # noqa: F401
 
@@ -269,3 +274,12 @@ async def test_offline_answers_through_the_sdk_validate_as_plans(
     assert (plan.uid, plan.level) == (descriptor.uid, descriptor.level)
     assert [a.outcome for a in result.attempts] == ["ok"]
     assert result.usage.prompt_tokens == count_request_tokens(request)
+
+
+def test_strict_schema_is_converted_once_per_schema_object() -> None:
+    schema = schema_for(ContentStage)
+    first = strict_schema_for(schema)
+    assert first is not None and strict_schema_for(schema) is first
+    assert first == to_strict_schema(schema)
+    rebuilt = json.loads(json.dumps(schema))  # equal, but another object: converted on its own
+    assert strict_schema_for(rebuilt) == first and strict_schema_for(rebuilt) is not first

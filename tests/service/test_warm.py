@@ -27,7 +27,10 @@ async def main(url, warm):
     try:
         from lessonplan.japanese.analyser import _tagger
         from lessonplan.prompts.planner import _schema_text
+        answers = sys.modules.get("openai.types.chat.chat_completion")
         return {
+            # built by the rehearsal (on an in-process transport: the base URL is never called)
+            "answer_model": bool(answers and answers.ChatCompletion.__pydantic_complete__),
             "modules": sorted(sys.modules),
             "schemas": _schema_text.cache_info().currsize,
             "tagger": _tagger.cache_info().currsize,
@@ -68,6 +71,7 @@ def test_warm_loads_the_sdk_request_path_the_schemas_and_the_text_layer(
     assert (DICTIONARY in modules) is warm
     assert report["tagger"] == (1 if warm else 0)
     assert report["schemas"] == (5 if warm else 0)  # the plan's and the four stages'
+    assert report["answer_model"] is warm
 
 
 def test_warm_without_an_api_key_leaves_the_provider_to_report_it_on_first_use(
@@ -76,4 +80,5 @@ def test_warm_without_an_api_key_leaves_the_provider_to_report_it_on_first_use(
     report = opened(tmp_path, warm=True, api_key=False)
     modules = set(report["modules"])  # type: ignore[call-overload]
     assert SDK_REQUEST_PATH not in modules  # the provider was not built
+    assert report["answer_model"] is False
     assert DICTIONARY in modules and report["tagger"] == 1

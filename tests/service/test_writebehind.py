@@ -116,3 +116,46 @@ async def test_a_cancelled_caller_does_not_cancel_its_flush(
     gate.release.set()
     await writer.close()
     assert [e.outcome for e in await sqlite_store.list_events()] == ["cache"]  # once, not lost
+
+
+async def _until_written(writer: WriteBehind) -> None:
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        if writer.pending == 0 and (writer._task is None or writer._task.done()):
+            return
+
+
+async def test_a_flush_due_during_a_compile_waits_for_it_to_end(sqlite_store: Store) -> None:
+    writer = WriteBehind(sqlite_store, interval=0.01, max_delay=600)
+    with writer.foreground():
+        writer.add_events([_event("generated")])
+        await asyncio.sleep(0.1)  # ten intervals: due, but the compile is still running
+        assert writer.pending == 1 and await sqlite_store.list_events() == []
+    await _until_written(writer)
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["generated"]
+    await writer.close()
+
+
+async def test_foreground_work_delays_a_flush_at_most_max_delay(sqlite_store: Store) -> None:
+    writer = WriteBehind(sqlite_store, interval=0.01, max_delay=0.05)
+    with writer.foreground():  # a server always compiling something
+        writer.add_events([_event("generated")])
+        await _until_written(writer)
+        assert [e.outcome for e in await sqlite_store.list_events()] == ["generated"]
+        writer.add_events([_event("cache")])  # the next batch is held back again, then written
+        await _until_written(writer)
+        assert [e.outcome for e in await sqlite_store.list_events()] == ["generated", "cache"]
+    await writer.close()
+
+
+async def test_a_full_buffer_or_close_does_not_wait_for_foreground_work(
+    sqlite_store: Store,
+) -> None:
+    writer = WriteBehind(sqlite_store, interval=0.01, max_pending=3, max_delay=600)
+    with writer.foreground():
+        writer.add_events([_event("generated")] * 3)
+        await _until_written(writer)
+        assert len(await sqlite_store.list_events()) == 3
+        writer.add_events([_event("cache")])
+        await writer.close()  # closing writes what is left at once
+        assert len(await sqlite_store.list_events()) == 4

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from lessonplan.domain.lesson import Lesson
@@ -187,14 +187,35 @@ async def test_failure_after_counter_bump_rolls_back_the_new_version(store: Stor
 async def test_failure_inside_first_save_creates_no_lesson(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(stages: object) -> str:
-        raise RuntimeError("injected after the counter bump")
-
-    monkeypatch.setattr(lessons_repo, "lesson_status", boom)
-    with pytest.raises(RuntimeError, match="injected"):
+    # The version row breaks a constraint, so its INSERT fails after the lesson row was
+    # created and its counter bumped (in the same statement on PostgreSQL, the next on SQLite).
+    monkeypatch.setattr(lessons_repo, "lesson_status", lambda stages: "injected")
+    with pytest.raises(IntegrityError):
         await _save(store, None)
     assert await _count(store, "SELECT count(*) FROM lessons") == 0
     assert await _count(store, "SELECT count(*) FROM lesson_versions") == 0
+    monkeypatch.undo()
+    assert (await _save(store, None)).version == 1  # no counter was left bumped
+
+
+async def test_a_new_lessons_first_version_is_one_statement_on_postgresql(store: Store) -> None:
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement.split()[0])
+
+    engine = store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = await _save(store, None)
+        again = await _save(store, None)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert again.lesson_id == first.lesson_id and (first.version, again.version) == (1, 2)
+    # PostgreSQL: WITH bumped AS (INSERT ... ON CONFLICT DO UPDATE ...) INSERT ..., in autocommit;
+    # SQLite: its writer's BEGIN, the upsert, then the version.
+    per_save = ["WITH"] if store.dialect == "postgresql" else ["BEGIN", "INSERT", "INSERT"]
+    assert statements == 2 * per_save
 
 
 async def test_failure_inside_record_plan_leaves_lineage_versions_and_cache_untouched(

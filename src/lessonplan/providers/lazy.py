@@ -7,9 +7,12 @@ comes from the spec alone; :meth:`LazyProvider.resolve` builds the real provider
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from lessonplan.providers.base import Completion, LLMProvider, LLMRequest
+
+log = logging.getLogger(__name__)
 
 
 class LazyProvider:
@@ -107,3 +110,23 @@ def warm_all(providers: list[LLMProvider | None]) -> None:
         warm = getattr(provider, "warm", None)
         if callable(warm):
             warm()
+
+
+async def rehearse_all(providers: list[LLMProvider | None]) -> None:
+    """Rehearse every built provider that can (``rehearse()``: a request through its SDK on an
+    in-process transport). A rehearsal that fails is logged and skipped: the provider's first
+    real call then pays what the rehearsal would have."""
+    for provider in providers:
+        provider = getattr(provider, "inner", provider)
+        if isinstance(provider, LazyProvider):
+            if not provider.built:  # warm_all could not build it: nothing to rehearse
+                continue
+            provider = provider.resolve()
+        rehearse = getattr(provider, "rehearse", None)
+        if provider is None or not callable(rehearse):
+            continue
+        try:
+            await rehearse()
+        except Exception:  # a rehearsal must never stop a server from starting
+            spec = getattr(provider, "spec", type(provider).__name__)
+            log.warning("could not rehearse %s; its first call loads what it needs", spec)

@@ -121,6 +121,25 @@ def to_strict_schema(schema: dict[str, Any]) -> dict[str, Any] | None:
     return strict
 
 
+# The strict variants of the schemas sent, by the schema's identity (the prompts' schemas are
+# built once per model): the conversion copies the whole schema, every request otherwise.
+_STRICT_CACHE: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+_STRICT_CACHE_SIZE = 64
+
+
+def strict_schema_for(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`to_strict_schema` of ``schema``, remembered for this very schema object (which
+    must not change afterwards; neither may the result, which is shared)."""
+    held = _STRICT_CACHE.get(id(schema))
+    if held is not None and held[0] is schema:
+        return held[1]
+    strict = to_strict_schema(schema)
+    if len(_STRICT_CACHE) >= _STRICT_CACHE_SIZE:
+        _STRICT_CACHE.pop(next(iter(_STRICT_CACHE)))
+    _STRICT_CACHE[id(schema)] = (schema, strict)  # the schema is held: its id stays its own
+    return strict
+
+
 def _schema_name(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:64] or "Answer"
 
@@ -227,7 +246,7 @@ class OpenAIProvider:
         """The ``response_format`` sent for ``request`` (json_schema strict when possible)."""
         if self._response_format == "json_object" or request.schema is None:
             return {"type": "json_object"}
-        strict = to_strict_schema(request.schema)
+        strict = strict_schema_for(request.schema)
         return {
             "type": "json_schema",
             "json_schema": {
@@ -254,14 +273,63 @@ class OpenAIProvider:
         return params
 
     async def complete(self, request: LLMRequest) -> Completion:
-        params = {**self.body_for(request), "timeout": request.timeout}
         started = time.perf_counter()
         try:
-            response = await self._client.chat.completions.create(**params)
+            response = await self._create(self._client, request)
         except openai.OpenAIError as exc:
             raise map_openai_error(exc, model=self._model) from exc
         latency_ms = (time.perf_counter() - started) * 1000.0
         return self.completion_from(response, request, latency_ms=latency_ms)
+
+    async def _create(self, client: openai.AsyncOpenAI, request: LLMRequest) -> ChatCompletion:
+        params = {**self.body_for(request), "timeout": request.timeout}
+        # The JSON schema goes as it is, not through the SDK's walk of typed parameters (which
+        # visits every node of the schema, on every request): the same body is sent.
+        params["extra_body"] = {"response_format": params.pop("response_format")}
+        return await client.chat.completions.create(**params)
+
+    async def rehearse(self) -> None:
+        """Run one request and its answer through the SDK on an in-process transport (nothing
+        leaves the process): what the first call would build once (the SDK's request options,
+        its response models, this provider's paths) is built now, not on a lesson's time."""
+        try:
+            import httpx2 as http  # the HTTP client of the pinned SDK
+        except ImportError:  # pragma: no cover - an SDK release on plain httpx
+            import httpx as http  # type: ignore[no-redef]
+
+        answer = {
+            "id": "chatcmpl-rehearsal",
+            "object": "chat.completion",
+            "created": 0,
+            "model": self._model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "{}"},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": 1,
+                "completion_tokens": 1,
+                "total_tokens": 2,
+                "prompt_tokens_details": {"cached_tokens": 0},
+            },
+        }
+        transport = http.MockTransport(lambda _request: http.Response(200, json=answer))
+        request = LLMRequest(
+            system="rehearsal",
+            user="{}",
+            schema_name="Rehearsal",
+            schema={"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        )
+        async with openai.AsyncOpenAI(
+            api_key="rehearsal",
+            base_url="http://rehearsal.invalid/v1",
+            max_retries=0,
+            http_client=openai.DefaultAsyncHttpxClient(transport=transport),
+        ) as client:
+            self.completion_from(await self._create(client, request), request)
 
     def completion_from(
         self, response: ChatCompletion, request: LLMRequest, *, latency_ms: float = 0.0

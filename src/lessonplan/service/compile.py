@@ -120,19 +120,21 @@ async def compile_lesson(
     metalanguage: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> CompileResult:
-    """Compile and store one lesson version; bounded by the compile timeout."""
+    """Compile and store one lesson version; bounded by the compile timeout. Bookkeeping
+    falling due meanwhile is written after it (see :meth:`WriteBehind.foreground`)."""
     try:
-        async with asyncio.timeout(rt.settings.compile_timeout_seconds):
-            return await _compile(
-                rt,
-                can_do_id,
-                profile=profile,
-                learner_id=learner_id,
-                kit=kit,
-                use_cache=use_cache,
-                metalanguage=metalanguage or rt.settings.metalanguage,
-                on_progress=on_progress,
-            )
+        with rt.writer.foreground():
+            async with asyncio.timeout(rt.settings.compile_timeout_seconds):
+                return await _compile(
+                    rt,
+                    can_do_id,
+                    profile=profile,
+                    learner_id=learner_id,
+                    kit=kit,
+                    use_cache=use_cache,
+                    metalanguage=metalanguage or rt.settings.metalanguage,
+                    on_progress=on_progress,
+                )
     except TimeoutError as exc:
         raise ProviderTimeoutError(
             f"compile of {can_do_id} exceeded {rt.settings.compile_timeout_seconds:g} s"

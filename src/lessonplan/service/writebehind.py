@@ -2,9 +2,11 @@
 
 A cache hit should cost one indexed read. Its bookkeeping (the hit counter UPDATE and the event
 INSERT) is buffered and written in one transaction shortly after, by a background flush, and on
-``close()``. Plans, versions and lessons are never buffered: only counters and events, which a
-crash could lose for at most ``interval`` seconds. ``flush()`` makes everything visible now
-(stats call it first).
+``close()``. A flush that falls due while work a user waits on is running (a compile, marked by
+:meth:`WriteBehind.foreground`) waits until that work ends, at most ``max_delay`` seconds in all,
+so bookkeeping does not take the event loop from a lesson's last steps. Plans, versions and
+lessons are never buffered: only counters and events, which a crash could lose for at most
+``max_delay`` seconds. ``flush()`` makes everything visible now (stats call it first).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from lessonplan.store.records import GenerationEvent
@@ -30,10 +32,21 @@ class WriteBehind:
     its batch back for the next flush. Stored events therefore equal recorded events.
     """
 
-    def __init__(self, store: Store, *, interval: float = 0.2, max_pending: int = 500) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        interval: float = 0.2,
+        max_pending: int = 500,
+        max_delay: float = 2.0,
+    ) -> None:
         self.store = store
         self.interval = interval
         self.max_pending = max_pending
+        self.max_delay = max(max_delay, interval)
+        self._foreground = 0
+        self._go = asyncio.Event()  # a due flush may start: no foreground work, or it must
+        self._go.set()
         self._events: list[GenerationEvent] = []
         self._hits: dict[str, tuple[int, datetime]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -56,14 +69,38 @@ class WriteBehind:
     def _schedule(self) -> None:
         if self._task is None or self._task.done():
             self._wake.clear()
+            if self._foreground:
+                self._go.clear()
             self._task = asyncio.get_running_loop().create_task(self._flush_later())
         if self.pending >= self.max_pending:
-            self._wake.set()
+            self._now()
+
+    def _now(self) -> None:
+        """Flush as soon as possible (the buffer is full, or closing)."""
+        self._wake.set()
+        self._go.set()
+
+    @contextlib.contextmanager
+    def foreground(self) -> Iterator[None]:
+        """Mark work a user waits on: a flush falling due meanwhile waits until it ends (up to
+        ``max_delay`` after the first buffered write), unless the buffer fills."""
+        self._foreground += 1
+        if not self._wake.is_set():
+            self._go.clear()
+        try:
+            yield
+        finally:
+            self._foreground -= 1
+            if not self._foreground:
+                self._go.set()
 
     async def _flush_later(self) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.interval):
                 await self._wake.wait()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.max_delay - self.interval):
+                await self._go.wait()
         try:
             await self.flush()
         except Exception:  # bookkeeping must never break a request; the next flush retries
@@ -99,6 +136,6 @@ class WriteBehind:
         """Let a scheduled or running flush finish (now), then write what is left."""
         task = self._task
         if task is not None and not task.done():
-            self._wake.set()
+            self._now()
             await task
         await self.flush()

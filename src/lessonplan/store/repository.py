@@ -132,6 +132,18 @@ class Store:
             raise
         return cls(engine, url=url, lock_pool_max=lock_pool_max)
 
+    async def warm(self) -> None:
+        """Open now the connections a first compile would open on its way: one of the pool
+        (reads and writes) and, on PostgreSQL, one of the advisory-lock pool (its engine made
+        then). They stay pooled for the compiles that follow."""
+        with translate_errors():
+            engines = [self._engine]
+            if self.dialect == "postgresql" and self._session_locks is None:
+                engines.append(self._locks_engine())
+            for engine in engines:
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+
     async def close(self) -> None:
         if self._lock_engine is not None:
             await self._lock_engine.dispose()
@@ -187,6 +199,13 @@ class Store:
                 if not exc.connection_invalidated:
                     raise
             return await op()
+
+    @contextlib.asynccontextmanager
+    async def _one_statement(self) -> AsyncIterator[Transaction]:
+        """A connection in autocommit for a write that is one statement (atomic by itself)."""
+        with translate_errors():
+            async with self._reader.connect() as conn:
+                yield Transaction.on(conn, dialect=self.dialect)
 
     def _read(self) -> AbstractAsyncContextManager[Transaction]:
         """A read-only transaction: reads of several statements that must see one snapshot."""
@@ -511,8 +530,14 @@ class Store:
         review_actor: str = "",
     ) -> Lesson:
         """Store a new version of a lesson with exactly these stages (see
-        :meth:`LessonRepository.add_version`); to change one stage use a transaction."""
-        async with self.transaction() as tx:
+        :meth:`LessonRepository.add_version`); to change one stage use a transaction.
+
+        A new compile's version on PostgreSQL is one statement (the lesson's upsert and its
+        version together), atomic on its own: it runs without BEGIN and COMMIT around it."""
+        single = (
+            self.dialect == "postgresql" and lesson_id is None and review_state == INITIAL_STATE
+        )
+        async with self._one_statement() if single else self.transaction() as tx:
             return await tx.lessons.add_version(
                 lesson_id=lesson_id,
                 can_do_id=can_do_id,

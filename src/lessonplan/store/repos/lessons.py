@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, literal, select, update
 
 from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
@@ -78,8 +78,23 @@ class LessonRepository(Repository):
         hash) is found or created; with an id, that lesson must exist and belong to
         ``learner_id`` and ``can_do_id`` (UnknownLessonError otherwise) and keeps its own hashes.
         """
+        status = lesson_status(stages)
+        version_values: dict[str, Any] = {
+            "plan_version": plan_version,
+            "plan_json": plan.model_dump(mode="json"),
+            "plan_source": plan_source,
+            "metalanguage": metalanguage,
+            "status": status,
+            "stages": {name: record.model_dump(mode="json") for name, record in stages.items()},
+            "created_at": now,
+            "quality_issues": issues_to_json(quality_issues or []),
+            "review_state": review_state,
+        }
         if lesson_id is None:
-            await self.conn.execute(
+            # The lesson of this scope, created at version 1 or bumped by one (the upsert locks
+            # its row as the UPDATE below does), and on PostgreSQL its version in the same
+            # statement: one round trip.
+            bump = (
                 self._insert(_lessons)
                 .values(
                     lesson_id=new_lesson_id(),
@@ -87,65 +102,82 @@ class LessonRepository(Repository):
                     learner_id=learner_id,
                     profile_hash=profile_hash,
                     kit_hash=kit_hash,
-                    latest_version=0,
+                    latest_version=1,
                     created_at=now,
                     updated_at=now,
                     profile_json=None if profile is None else profile.model_dump(mode="json"),
                     kit_json=None if kit is None else kit.model_dump(mode="json"),
                 )
-                .on_conflict_do_nothing(index_elements=_SCOPE)
+                .on_conflict_do_update(
+                    index_elements=_SCOPE,
+                    set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
+                )
+                .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
             )
-            where = and_(
-                _lessons.c.can_do_id == can_do_id,
-                _lessons.c.learner_id == learner_id,
-                _lessons.c.profile_hash == profile_hash,
-                _lessons.c.kit_hash == kit_hash,
-            )
+            if self.dialect == "postgresql":
+                bumped = bump.cte("bumped")
+                stored = (
+                    await self.conn.execute(
+                        _versions.insert()
+                        .add_cte(bumped)
+                        .from_select(
+                            ["lesson_id", "version", *version_values],
+                            select(
+                                bumped.c.lesson_id,
+                                bumped.c.latest_version,
+                                *(
+                                    literal(value, type_=_versions.c[name].type)
+                                    for name, value in version_values.items()
+                                ),
+                            ),
+                        )
+                        .returning(_versions.c.lesson_id, _versions.c.version)
+                    )
+                ).one()
+                stored_id, stored_version = stored.lesson_id, stored.version
+            else:
+                row = (await self.conn.execute(bump)).one()
+                stored_id, stored_version = row.lesson_id, row.latest_version
+                await self.conn.execute(
+                    _versions.insert().values(
+                        lesson_id=stored_id, version=stored_version, **version_values
+                    )
+                )
+            stored_profile_hash, stored_kit_hash = profile_hash, kit_hash  # the scope's own
         else:
-            where = and_(
-                _lessons.c.lesson_id == lesson_id,
-                _lessons.c.learner_id == learner_id,
-                _lessons.c.can_do_id == can_do_id,
-            )
-        row = (
+            lesson = (
+                await self.conn.execute(
+                    update(_lessons)
+                    .where(
+                        and_(
+                            _lessons.c.lesson_id == lesson_id,
+                            _lessons.c.learner_id == learner_id,
+                            _lessons.c.can_do_id == can_do_id,
+                        )
+                    )
+                    .values(latest_version=_lessons.c.latest_version + 1, updated_at=now)
+                    .returning(
+                        _lessons.c.latest_version, _lessons.c.profile_hash, _lessons.c.kit_hash
+                    )
+                )
+            ).one_or_none()
+            if lesson is None:
+                raise UnknownLessonError(
+                    f"no lesson {lesson_id!r} for learner {learner_id!r} and {can_do_id!r}",
+                    lesson_id=lesson_id,
+                )
+            stored_id, stored_version = lesson_id, lesson.latest_version
+            stored_profile_hash, stored_kit_hash = lesson.profile_hash, lesson.kit_hash
             await self.conn.execute(
-                update(_lessons)
-                .where(where)
-                .values(latest_version=_lessons.c.latest_version + 1, updated_at=now)
-                .returning(
-                    _lessons.c.lesson_id,
-                    _lessons.c.latest_version,
-                    _lessons.c.profile_hash,
-                    _lessons.c.kit_hash,
+                _versions.insert().values(
+                    lesson_id=stored_id, version=stored_version, **version_values
                 )
             )
-        ).one_or_none()
-        if row is None:
-            raise UnknownLessonError(
-                f"no lesson {lesson_id!r} for learner {learner_id!r} and {can_do_id!r}",
-                lesson_id=lesson_id,
-            )
-        status = lesson_status(stages)
-        await self.conn.execute(
-            _versions.insert().values(
-                lesson_id=row.lesson_id,
-                version=row.latest_version,
-                plan_version=plan_version,
-                plan_json=plan.model_dump(mode="json"),
-                plan_source=plan_source,
-                metalanguage=metalanguage,
-                status=status,
-                stages={name: record.model_dump(mode="json") for name, record in stages.items()},
-                created_at=now,
-                quality_issues=issues_to_json(quality_issues or []),
-                review_state=review_state,
-            )
-        )
         if review_state != INITIAL_STATE:
             await self.conn.execute(
                 sql.lesson_reviews.insert().values(
-                    lesson_id=row.lesson_id,
-                    version=row.latest_version,
+                    lesson_id=stored_id,
+                    version=stored_version,
                     from_state=None,
                     to_state=review_state,
                     actor=review_actor or "lessonplan",
@@ -154,12 +186,12 @@ class LessonRepository(Repository):
                 )
             )
         return Lesson(
-            lesson_id=row.lesson_id,
-            version=row.latest_version,
+            lesson_id=stored_id,
+            version=stored_version,
             can_do_id=can_do_id,
             learner_id=learner_id,
-            profile_hash=row.profile_hash,
-            kit_hash=row.kit_hash,
+            profile_hash=stored_profile_hash,
+            kit_hash=stored_kit_hash,
             plan_version=plan_version,
             plan=plan,
             plan_source=plan_source,
