@@ -159,3 +159,18 @@ async def test_a_full_buffer_or_close_does_not_wait_for_foreground_work(
         writer.add_events([_event("cache")])
         await writer.close()  # closing writes what is left at once
         assert len(await sqlite_store.list_events()) == 4
+
+
+async def test_a_compile_starting_as_the_last_one_ends_holds_the_flush_too(
+    sqlite_store: Store,
+) -> None:
+    writer = WriteBehind(sqlite_store, interval=0.01, max_delay=600)
+    with writer.foreground():
+        writer.add_events([_event("generated")])
+        await asyncio.sleep(0.05)
+    with writer.foreground():  # entered before the flush task ran again
+        await asyncio.sleep(0.05)
+        assert writer.pending == 1 and await sqlite_store.list_events() == []
+    await _until_written(writer)
+    assert [e.outcome for e in await sqlite_store.list_events()] == ["generated"]
+    await writer.close()

@@ -95,12 +95,17 @@ class WriteBehind:
                 self._go.set()
 
     async def _flush_later(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_delay
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.interval):
                 await self._wake.wait()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self.max_delay - self.interval):
-                await self._go.wait()
+        # Checked again on waking: a compile that started as the last one ended (a queue
+        # worker's next task, a client's next request) is foreground work too.
+        while self._foreground and not self._go.is_set() and loop.time() < deadline:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await self._go.wait()
         try:
             await self.flush()
         except Exception:  # bookkeeping must never break a request; the next flush retries
