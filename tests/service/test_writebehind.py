@@ -10,9 +10,10 @@ import pytest
 from lessonplan.domain.hashing import PlanKey
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.planners.offline import OfflinePlanner, load_catalog
+from lessonplan.service.compile import compile_lesson
 from lessonplan.service.writebehind import WriteBehind
 from lessonplan.store import GenerationEvent, Store
-from tests.service.conftest import START
+from tests.service.conftest import START, RuntimeFactory
 
 KEY = PlanKey("JF:105", "p", "k", "d", "en", "offline", "offline-1", "v1")
 
@@ -174,3 +175,21 @@ async def test_a_compile_starting_as_the_last_one_ends_holds_the_flush_too(
     await _until_written(writer)
     assert [e.outcome for e in await sqlite_store.list_events()] == ["generated"]
     await writer.close()
+
+
+async def test_a_compiles_bookkeeping_is_written_after_it(make_runtime: RuntimeFactory) -> None:
+    rt = await make_runtime()
+    rt.writer.interval, rt.writer.max_delay = 0.01, 600.0
+    seen_during: list[list[str]] = []
+
+    async def progress(step: str, data: dict[str, object]) -> None:
+        if step == "stage" and data.get("stage") == "content":  # the plan's events are buffered
+            await asyncio.sleep(0.1)  # ten intervals
+            seen_during.append([e.operation for e in await rt.store.list_events()])
+
+    await compile_lesson(
+        rt, "JF:105", profile=LearnerProfile(learner_id="wb"), on_progress=progress
+    )
+    assert seen_during == [[]] and rt.writer.pending > 0
+    await _until_written(rt.writer)
+    assert "plan_answer" in {e.operation for e in await rt.store.list_events()}

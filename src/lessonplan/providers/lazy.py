@@ -94,12 +94,13 @@ def check_all(providers: list[LLMProvider | None]) -> None:
             provider.check()
 
 
-def warm_all(providers: list[LLMProvider | None]) -> None:
+def warm_all(providers: list[LLMProvider | None]) -> list[LLMProvider]:
     """Build every provider that can be built and load what its first call would load (the
-    vendor SDK's request path). A provider whose configuration is missing is left alone: its
-    first call reports that, as it would have."""
+    vendor SDK's request path); the providers built, unwrapped. A provider whose configuration
+    is missing is left alone: its first call reports that, as it would have."""
     from lessonplan.errors import ConfigurationError
 
+    built: list[LLMProvider] = []
     for provider in providers:
         provider = getattr(provider, "inner", provider)  # a rate-limited or recording wrapper
         if isinstance(provider, LazyProvider):
@@ -107,26 +108,24 @@ def warm_all(providers: list[LLMProvider | None]) -> None:
                 provider = provider.resolve()
             except ConfigurationError:
                 continue
+        if provider is None:
+            continue
         warm = getattr(provider, "warm", None)
         if callable(warm):
             warm()
+        built.append(provider)
+    return built
 
 
-async def rehearse_all(providers: list[LLMProvider | None]) -> None:
-    """Rehearse every built provider that can (``rehearse()``: a request through its SDK on an
-    in-process transport). A rehearsal that fails is logged and skipped: the provider's first
-    real call then pays what the rehearsal would have."""
+async def rehearse_all(providers: list[LLMProvider]) -> None:
+    """Rehearse each of ``providers`` (as :func:`warm_all` returns them) that can:
+    ``rehearse()``, a request through its SDK on an in-process transport. A rehearsal that
+    fails is logged and skipped: the provider's first real call then pays what it would have."""
     for provider in providers:
-        provider = getattr(provider, "inner", provider)
-        if isinstance(provider, LazyProvider):
-            if not provider.built:  # warm_all could not build it: nothing to rehearse
-                continue
-            provider = provider.resolve()
         rehearse = getattr(provider, "rehearse", None)
-        if provider is None or not callable(rehearse):
+        if not callable(rehearse):
             continue
         try:
             await rehearse()
         except Exception:  # a rehearsal must never stop a server from starting
-            spec = getattr(provider, "spec", type(provider).__name__)
-            log.warning("could not rehearse %s; its first call loads what it needs", spec)
+            log.warning("could not rehearse %s; its first call loads what it needs", provider.spec)

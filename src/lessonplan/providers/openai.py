@@ -292,10 +292,7 @@ class OpenAIProvider:
         """Run one request and its answer through the SDK on an in-process transport (nothing
         leaves the process): what the first call would build once (the SDK's request options,
         its response models, this provider's paths) is built now, not on a lesson's time."""
-        try:
-            import httpx2 as http  # the HTTP client of the pinned SDK
-        except ImportError:  # pragma: no cover - an SDK release on plain httpx
-            import httpx as http  # type: ignore[no-redef]
+        import httpx2 as http  # the pinned SDK's HTTP client
 
         answer = {
             "id": "chatcmpl-rehearsal",

@@ -132,9 +132,9 @@ class Runtime:
 
         loading = warming()
         try:
-            warm_all([self.provider, *self.fallbacks, self.offline])
+            built = warm_all([self.provider, *self.fallbacks, self.offline])
             warm_schemas()
-            await rehearse_all([self.provider, *self.fallbacks])
+            await rehearse_all(built)
             await self.store.warm()
         finally:
             if loading is not None:

@@ -44,9 +44,8 @@ class WriteBehind:
         self.interval = interval
         self.max_pending = max_pending
         self.max_delay = max(max_delay, interval)
-        self._foreground = 0
-        self._go = asyncio.Event()  # a due flush may start: no foreground work, or it must
-        self._go.set()
+        self._foreground = 0  # compiles running now (see foreground())
+        self._changed = asyncio.Event()  # woken when the last one ends, or the flush must go
         self._events: list[GenerationEvent] = []
         self._hits: dict[str, tuple[int, datetime]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -69,8 +68,6 @@ class WriteBehind:
     def _schedule(self) -> None:
         if self._task is None or self._task.done():
             self._wake.clear()
-            if self._foreground:
-                self._go.clear()
             self._task = asyncio.get_running_loop().create_task(self._flush_later())
         if self.pending >= self.max_pending:
             self._now()
@@ -78,21 +75,19 @@ class WriteBehind:
     def _now(self) -> None:
         """Flush as soon as possible (the buffer is full, or closing)."""
         self._wake.set()
-        self._go.set()
+        self._changed.set()
 
     @contextlib.contextmanager
     def foreground(self) -> Iterator[None]:
         """Mark work a user waits on: a flush falling due meanwhile waits until it ends (up to
         ``max_delay`` after the first buffered write), unless the buffer fills."""
         self._foreground += 1
-        if not self._wake.is_set():
-            self._go.clear()
         try:
             yield
         finally:
             self._foreground -= 1
             if not self._foreground:
-                self._go.set()
+                self._changed.set()
 
     async def _flush_later(self) -> None:
         loop = asyncio.get_running_loop()
@@ -102,10 +97,11 @@ class WriteBehind:
                 await self._wake.wait()
         # Checked again on waking: a compile that started as the last one ended (a queue
         # worker's next task, a client's next request) is foreground work too.
-        while self._foreground and not self._go.is_set() and loop.time() < deadline:
+        while self._foreground and not self._wake.is_set() and loop.time() < deadline:
+            self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout_at(deadline):
-                    await self._go.wait()
+                    await self._changed.wait()
         try:
             await self.flush()
         except Exception:  # bookkeeping must never break a request; the next flush retries

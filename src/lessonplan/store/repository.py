@@ -69,7 +69,7 @@ from lessonplan.store.repos.cache import (
     checked_text_params,
     fetch_row_on_driver,
 )
-from lessonplan.store.repos.lessons import new_lesson_id
+from lessonplan.store.repos.lessons import new_lesson_id, saved_in_one_statement
 from lessonplan.store.repos.versions import Parent
 from lessonplan.store.rollups import Rollup
 from lessonplan.store.sql import utcnow
@@ -187,7 +187,7 @@ class Store:
         """Run one read (``fn`` gets the repositories) outside any transaction: one statement
         costs one round trip. A connection found dead (the server restarted, the backend was
         terminated) is dropped with its pool's stale peers and the read runs once more."""
-        return await self._once_more_if_lost(lambda: self._read_once(fn))
+        return await self._once_more_if_lost(lambda: self._autocommit(fn))
 
     async def _once_more_if_lost(self, op: Callable[[], Awaitable[T]]) -> T:
         """``op()``, and once more when the connection it ran on was found dead (and dropped
@@ -200,18 +200,13 @@ class Store:
                     raise
             return await op()
 
-    @contextlib.asynccontextmanager
-    async def _one_statement(self) -> AsyncIterator[Transaction]:
-        """A connection in autocommit for a write that is one statement (atomic by itself)."""
-        with translate_errors():
-            async with self._reader.connect() as conn:
-                yield Transaction.on(conn, dialect=self.dialect)
-
     def _read(self) -> AbstractAsyncContextManager[Transaction]:
         """A read-only transaction: reads of several statements that must see one snapshot."""
         return self.transaction(readonly=True)
 
-    async def _read_once(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
+    async def _autocommit(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
+        """``fn`` on a pooled connection in autocommit: each statement is its own transaction
+        (reads, and writes of one statement)."""
         async with self._reader.connect() as conn:
             return await fn(Transaction.on(conn, dialect=self.dialect))
 
@@ -534,10 +529,8 @@ class Store:
 
         A new compile's version on PostgreSQL is one statement (the lesson's upsert and its
         version together), atomic on its own: it runs without BEGIN and COMMIT around it."""
-        single = (
-            self.dialect == "postgresql" and lesson_id is None and review_state == INITIAL_STATE
-        )
-        async with self._one_statement() if single else self.transaction() as tx:
+
+        async def add(tx: Transaction) -> Lesson:
             return await tx.lessons.add_version(
                 lesson_id=lesson_id,
                 can_do_id=can_do_id,
@@ -556,6 +549,14 @@ class Store:
                 review_state=review_state,
                 review_actor=review_actor,
             )
+
+        if saved_in_one_statement(
+            dialect=self.dialect, lesson_id=lesson_id, review_state=review_state
+        ):
+            with translate_errors():
+                return await self._autocommit(add)
+        async with self.transaction() as tx:
+            return await add(tx)
 
     async def get_lesson(
         self,

@@ -46,6 +46,12 @@ _LESSON_COLUMNS = (
 )
 
 
+def saved_in_one_statement(*, dialect: str, lesson_id: str | None, review_state: str) -> bool:
+    """Whether :meth:`LessonRepository.add_version` writes in one statement (then atomic by
+    itself, no transaction needed): a new compile's version on PostgreSQL, with no review row."""
+    return dialect == "postgresql" and lesson_id is None and review_state == INITIAL_STATE
+
+
 def new_lesson_id() -> str:
     return "L-" + uuid.uuid4().hex[:12]
 
@@ -90,84 +96,63 @@ class LessonRepository(Repository):
             "quality_issues": issues_to_json(quality_issues or []),
             "review_state": review_state,
         }
-        if lesson_id is None:
-            # The lesson of this scope, created at version 1 or bumped by one (the upsert locks
-            # its row as the UPDATE below does), and on PostgreSQL its version in the same
-            # statement: one round trip.
-            bump = (
-                self._insert(_lessons)
-                .values(
-                    lesson_id=new_lesson_id(),
-                    can_do_id=can_do_id,
-                    learner_id=learner_id,
-                    profile_hash=profile_hash,
-                    kit_hash=kit_hash,
-                    latest_version=1,
-                    created_at=now,
-                    updated_at=now,
-                    profile_json=None if profile is None else profile.model_dump(mode="json"),
-                    kit_json=None if kit is None else kit.model_dump(mode="json"),
-                )
-                .on_conflict_do_update(
-                    index_elements=_SCOPE,
-                    set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
-                )
-                .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
-            )
-            if self.dialect == "postgresql":
-                bumped = bump.cte("bumped")
-                stored = (
-                    await self.conn.execute(
-                        _versions.insert()
-                        .add_cte(bumped)
-                        .from_select(
-                            ["lesson_id", "version", *version_values],
-                            select(
-                                bumped.c.lesson_id,
-                                bumped.c.latest_version,
-                                *(
-                                    literal(value, type_=_versions.c[name].type)
-                                    for name, value in version_values.items()
-                                ),
+        if lesson_id is None and self.dialect == "postgresql":
+            # The lesson of this scope, created or bumped, and its version: one statement.
+            bumped = self._bump_scope(
+                can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
+            ).cte("bumped")
+            stored = (
+                await self.conn.execute(
+                    _versions.insert()
+                    .add_cte(bumped)
+                    .from_select(
+                        ["lesson_id", "version", *version_values],
+                        select(
+                            bumped.c.lesson_id,
+                            bumped.c.latest_version,
+                            *(
+                                literal(value, type_=_versions.c[name].type)
+                                for name, value in version_values.items()
                             ),
-                        )
-                        .returning(_versions.c.lesson_id, _versions.c.version)
+                        ),
                     )
-                ).one()
-                stored_id, stored_version = stored.lesson_id, stored.version
-            else:
+                    .returning(_versions.c.lesson_id, _versions.c.version)
+                )
+            ).one()
+            stored_id, stored_version = stored.lesson_id, stored.version
+            stored_hashes = (profile_hash, kit_hash)  # the scope's own
+        else:
+            if lesson_id is None:
+                bump = self._bump_scope(
+                    can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
+                )
                 row = (await self.conn.execute(bump)).one()
                 stored_id, stored_version = row.lesson_id, row.latest_version
-                await self.conn.execute(
-                    _versions.insert().values(
-                        lesson_id=stored_id, version=stored_version, **version_values
-                    )
-                )
-            stored_profile_hash, stored_kit_hash = profile_hash, kit_hash  # the scope's own
-        else:
-            lesson = (
-                await self.conn.execute(
-                    update(_lessons)
-                    .where(
-                        and_(
-                            _lessons.c.lesson_id == lesson_id,
-                            _lessons.c.learner_id == learner_id,
-                            _lessons.c.can_do_id == can_do_id,
+                stored_hashes = (profile_hash, kit_hash)
+            else:
+                lesson = (
+                    await self.conn.execute(
+                        update(_lessons)
+                        .where(
+                            and_(
+                                _lessons.c.lesson_id == lesson_id,
+                                _lessons.c.learner_id == learner_id,
+                                _lessons.c.can_do_id == can_do_id,
+                            )
+                        )
+                        .values(latest_version=_lessons.c.latest_version + 1, updated_at=now)
+                        .returning(
+                            _lessons.c.latest_version, _lessons.c.profile_hash, _lessons.c.kit_hash
                         )
                     )
-                    .values(latest_version=_lessons.c.latest_version + 1, updated_at=now)
-                    .returning(
-                        _lessons.c.latest_version, _lessons.c.profile_hash, _lessons.c.kit_hash
+                ).one_or_none()
+                if lesson is None:
+                    raise UnknownLessonError(
+                        f"no lesson {lesson_id!r} for learner {learner_id!r} and {can_do_id!r}",
+                        lesson_id=lesson_id,
                     )
-                )
-            ).one_or_none()
-            if lesson is None:
-                raise UnknownLessonError(
-                    f"no lesson {lesson_id!r} for learner {learner_id!r} and {can_do_id!r}",
-                    lesson_id=lesson_id,
-                )
-            stored_id, stored_version = lesson_id, lesson.latest_version
-            stored_profile_hash, stored_kit_hash = lesson.profile_hash, lesson.kit_hash
+                stored_id, stored_version = lesson_id, lesson.latest_version
+                stored_hashes = (lesson.profile_hash, lesson.kit_hash)
             await self.conn.execute(
                 _versions.insert().values(
                     lesson_id=stored_id, version=stored_version, **version_values
@@ -190,8 +175,8 @@ class LessonRepository(Repository):
             version=stored_version,
             can_do_id=can_do_id,
             learner_id=learner_id,
-            profile_hash=stored_profile_hash,
-            kit_hash=stored_kit_hash,
+            profile_hash=stored_hashes[0],
+            kit_hash=stored_hashes[1],
             plan_version=plan_version,
             plan=plan,
             plan_source=plan_source,
@@ -201,6 +186,39 @@ class LessonRepository(Repository):
             created_at=now,
             quality_issues=list(quality_issues or []),
             review_state=review_state,
+        )
+
+    def _bump_scope(
+        self,
+        can_do_id: str,
+        learner_id: str,
+        profile_hash: str,
+        kit_hash: str,
+        now: datetime,
+        profile: LearnerProfile | None,
+        kit: PrelessonKit | None,
+    ) -> Any:
+        """The upsert of the lesson of this scope: created at version 1, or its counter bumped
+        by one (its row locked, as an UPDATE locks it); returns (lesson_id, latest_version)."""
+        return (
+            self._insert(_lessons)
+            .values(
+                lesson_id=new_lesson_id(),
+                can_do_id=can_do_id,
+                learner_id=learner_id,
+                profile_hash=profile_hash,
+                kit_hash=kit_hash,
+                latest_version=1,
+                created_at=now,
+                updated_at=now,
+                profile_json=None if profile is None else profile.model_dump(mode="json"),
+                kit_json=None if kit is None else kit.model_dump(mode="json"),
+            )
+            .on_conflict_do_update(
+                index_elements=_SCOPE,
+                set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
+            )
+            .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
         )
 
     async def latest_for_update(
