@@ -172,11 +172,19 @@ def _anthropic_error(
 EARLY_FAULTS = frozenset({"rate_limit", "server_error", "unauthorized", "timeout"})
 
 
+# The event loop's timers wake up to a millisecond late (epoll waits whole milliseconds, rounded
+# up): a latency of 100 ms would be 100.5–101 ms. The last stretch is waited in loop turns.
+_TIMER_SLACK = 0.0015
+
+
 async def _until(moment: float) -> None:
-    """Sleep until ``moment`` (``time.monotonic``); at once when it has passed."""
+    """Sleep until ``moment`` (``time.monotonic``), not a millisecond later; at once when it
+    has passed."""
     delay = moment - time.monotonic()
-    if delay > 0:
-        await asyncio.sleep(delay)
+    if delay > _TIMER_SLACK:
+        await asyncio.sleep(delay - _TIMER_SLACK)
+    while time.monotonic() < moment:
+        await asyncio.sleep(0)
 
 
 async def _stall(request: Request, seconds: float, stopping: threading.Event) -> bool:

@@ -283,3 +283,72 @@ def test_strict_schema_is_converted_once_per_schema_object() -> None:
     assert first == to_strict_schema(schema)
     rebuilt = json.loads(json.dumps(schema))  # equal, but another object: converted on its own
     assert strict_schema_for(rebuilt) == first and strict_schema_for(rebuilt) is not first
+
+
+async def test_requests_carry_one_schema_object_per_model_so_strict_is_converted_once() -> None:
+    descriptor = recorded_descriptor("jf-105")
+    first = build_planner_request(descriptor, LearnerProfile.anonymous(), None, variant="compact")
+    other = build_planner_request(
+        descriptor, LearnerProfile(learner_id="someone-else"), None, variant="full"
+    )
+    assert first.schema is other.schema and first.schema == schema_for(DomainPlan)
+    provider = OpenAIProvider("m", base_url="http://127.0.0.1:1/v1", api_key="k")
+    try:
+        formats = [provider.body_for(r)["response_format"] for r in (first, other)]
+    finally:
+        await provider.aclose()
+    sent = [f["json_schema"]["schema"] for f in formats]
+    assert sent[0] is sent[1] and sent[0] == to_strict_schema(schema_for(DomainPlan))
+
+
+async def test_a_completion_on_the_wire_is_the_body_with_the_bearer_key_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The request the SDK sends: POST /v1/chat/completions, the body as built, the API key as
+    the one credential (an admin key in the environment is not sent), the answer parsed."""
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "admin-secret")
+    seen: list[httpx2.Request] = []
+    answer = {
+        "id": "c1",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m-2",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": '{"ok": true}'},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
+    }
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return httpx2.Response(200, json=answer)
+
+    provider = OpenAIProvider("m", base_url="http://sim.invalid/v1", api_key="sk-test-key")
+    provider._client = openai.AsyncOpenAI(
+        api_key="sk-test-key",
+        base_url="http://sim.invalid/v1",
+        max_retries=0,
+        http_client=openai.DefaultAsyncHttpxClient(transport=httpx2.MockTransport(handle)),
+    )
+    request = LLMRequest(
+        system="sys", user="usr", schema_name="Ok", schema=schema_for(DomainPlan), timeout=7.0
+    )
+    try:
+        completion = await provider.complete(request)
+    finally:
+        await provider.aclose()
+    (wire,) = seen
+    assert (wire.method, wire.url.path) == ("POST", "/v1/chat/completions")
+    assert wire.headers["authorization"] == "Bearer sk-test-key"
+    assert "admin-secret" not in str(wire.headers)
+    assert json.loads(wire.content) == json.loads(json.dumps(provider.body_for(request)))
+    assert (completion.text, completion.model, completion.finish_reason) == (
+        '{"ok": true}',
+        "m-2",
+        "stop",
+    )
+    assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (7, 3)

@@ -124,3 +124,14 @@ async def test_stage_requests_are_answered_by_task(sim_server: SimServerHandle) 
     finally:
         await provider.aclose()
     assert sim_server.stats()["by_task"] == {"plan": 1, **dict.fromkeys(STAGES, 1)}
+
+
+async def test_an_answer_is_never_sent_before_its_latency_has_passed() -> None:
+    """The last stretch of a simulated latency is waited in loop turns (timers wake up late):
+    whatever the wait, it ends at or after the moment, never before."""
+    from benchmarks.simserver.app import _until
+
+    for delay in (0.0, 0.0004, 0.0016, 0.012):
+        moment = time.monotonic() + delay
+        await _until(moment)
+        assert time.monotonic() >= moment

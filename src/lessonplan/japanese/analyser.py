@@ -89,8 +89,8 @@ def _tagger() -> Any:
     return fugashi.Tagger()
 
 
-def _feature(node: Any, name: str) -> str:
-    value = getattr(node.feature, name, None)
+def _field(features: Any, name: str) -> str:
+    value = getattr(features, name, None)
     return "" if value in (None, "*") else str(value)
 
 
@@ -117,22 +117,23 @@ def _default_reading(surface: str, kana: str) -> str:
 
 def _raw_token(node: Any) -> Token:
     surface = node.surface
-    lemma = _feature(node, "lemma") or surface
-    reading = LEXICON.words.get(surface) or _default_reading(surface, _feature(node, "kana"))
+    f = node.feature  # read once: the fields below all come from it
+    lemma = _field(f, "lemma") or surface
+    reading = LEXICON.words.get(surface) or _default_reading(surface, _field(f, "kana"))
     if surface.startswith("何時") and reading.startswith("いつ"):
         # 何時ごろ/何時頃 as one token: in lesson text 何時 asks the hour (なんじ), never いつ.
         reading = "なんじ" + reading[2:]
     return Token(
         surface=surface,
         lemma=lemma.split("-")[0],
-        base=_feature(node, "orthBase") or surface,
-        pos=_feature(node, "pos1"),
-        pos2=_feature(node, "pos2"),
+        base=_field(f, "orthBase") or surface,
+        pos=_field(f, "pos1"),
+        pos2=_field(f, "pos2"),
         reading=reading,
-        pron=_feature(node, "pron"),
-        conj_type=_feature(node, "cType"),
-        conj_form=_feature(node, "cForm"),
-        kana_base=_feature(node, "kanaBase"),
+        pron=_field(f, "pron"),
+        conj_type=_field(f, "cType"),
+        conj_form=_field(f, "cForm"),
+        kana_base=_field(f, "kanaBase"),
     )
 
 

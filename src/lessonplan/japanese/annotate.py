@@ -9,6 +9,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
+from lessonplan.domain.fields import nested_fields
 from lessonplan.domain.lesson import STAGE_MODELS, FuriganaSegment, StageName, TargetText
 from lessonplan.japanese.analyser import Token, tokenize
 from lessonplan.japanese.furigana import segments
@@ -53,7 +54,7 @@ _M = TypeVar("_M", bound=BaseModel)
 def annotate_model(model: _M) -> _M:
     """Every :class:`TargetText` inside a model, however deeply nested, annotated."""
     updates: dict[str, Any] = {}
-    for name in type(model).model_fields:
+    for name in nested_fields(type(model)):  # the others hold no text to annotate
         value = getattr(model, name)
         new = _annotate_value(value)
         if new is not value:

@@ -241,6 +241,14 @@ def schema_for(model: type[BaseModel]) -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=32)
+def sent_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """:func:`schema_for` ``model``, one shared object per model: what requests carry, so a
+    provider's conversion of it (OpenAI's strict variant) is made once, not per request. Read
+    only: nobody may change it."""
+    return schema_for(model)
+
+
 _SCALARS = {"string": "str", "integer": "int", "number": "num", "boolean": "bool", "null": "null"}
 
 
@@ -533,7 +541,7 @@ def build_planner_request(
         system=planner_system_prompt(variant, descriptor.target_language),
         user=f"{render_data_blocks(blocks)}\n\n{_CLOSING}",
         schema_name="DomainPlan",
-        schema=schema_for(DomainPlan),
+        schema=sent_schema(DomainPlan),
         temperature=temperature,
         max_tokens=max_tokens,
         timeout=timeout,

@@ -161,6 +161,13 @@ def stage_answer_schema(stage: StageName) -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=len(STAGES))
+def sent_stage_schema(stage: StageName) -> dict[str, Any]:
+    """:func:`stage_answer_schema`, one shared object per stage: what requests carry (see
+    :func:`~lessonplan.prompts.planner.sent_schema`). Read only."""
+    return stage_answer_schema(stage)
+
+
 @lru_cache(maxsize=8 * len(STAGES))
 def stage_system_prompt(stage: StageName, target_language: str = "ja") -> str:
     """The static system message of a stage for a target language (Japanese, or any other with
@@ -297,7 +304,7 @@ def build_stage_request(
         system=stage_system_prompt(stage, descriptor.target_language),
         user=f"{render_data_blocks(blocks)}\n\n{_CLOSING.format(schema=name)}",
         schema_name=name,
-        schema=stage_answer_schema(stage),
+        schema=sent_stage_schema(stage),
         temperature=temperature,
         max_tokens=max_tokens,
         timeout=timeout,

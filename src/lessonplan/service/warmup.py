@@ -43,9 +43,9 @@ def warming() -> asyncio.Future[None] | None:
 def warm_schemas() -> None:
     """Build the JSON schemas the plan and stage prompts send (cached after the first)."""
     from lessonplan.domain.models import DomainPlan
-    from lessonplan.prompts.planner import schema_for
-    from lessonplan.prompts.stages import STAGE_MODELS, stage_answer_schema
+    from lessonplan.prompts.planner import sent_schema
+    from lessonplan.prompts.stages import STAGE_MODELS, sent_stage_schema
 
-    schema_for(DomainPlan)
+    sent_schema(DomainPlan)
     for stage in STAGE_MODELS:
-        stage_answer_schema(stage)
+        sent_stage_schema(stage)

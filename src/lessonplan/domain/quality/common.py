@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lessonplan.domain.fields import nested_fields
 from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.issues import QualityIssue
 from lessonplan.domain.lesson import TargetText
@@ -195,7 +196,7 @@ def texts_with_paths(value: Any, path: str = "$") -> Iterator[tuple[str, TargetT
     if isinstance(value, TargetText):
         yield path, value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in nested_fields(type(value)):
             yield from texts_with_paths(getattr(value, name), f"{path}.{name}")
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
