@@ -183,7 +183,7 @@ async def _until(moment: float) -> None:
     delay = moment - time.monotonic()
     if delay > _TIMER_SLACK:
         await asyncio.sleep(delay - _TIMER_SLACK)
-    while time.monotonic() < moment:
+    while time.monotonic() < moment:  # noqa: ASYNC110 (loop turns, not a timer, on purpose)
         await asyncio.sleep(0)
 
 

@@ -29,5 +29,5 @@ def _may_hold_model(annotation: Any) -> bool:
         return issubclass(annotation, BaseModel | list | tuple)
     args = get_args(annotation)
     if not args:
-        return annotation is not None and annotation is not type(None)  # unknown: walked
+        return annotation is not None  # a type it cannot tell (a forward reference): walked
     return any(_may_hold_model(arg) for arg in args)

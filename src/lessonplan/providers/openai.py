@@ -284,8 +284,9 @@ class OpenAIProvider:
     async def _create(self, client: openai.AsyncOpenAI, request: LLMRequest) -> ChatCompletion:
         # The body is built here, JSON-ready, so it goes through the SDK's own request path
         # (its auth, headers, timeout and error mapping) without ``create``'s walk of its typed
-        # parameters over every message and schema node: the same request, ~1.5 ms less CPU
-        # each. The answer is still parsed into the SDK's ChatCompletion.
+        # parameters over every message and schema node: the same request, 1.3–2.2 ms less per
+        # call against the simulated server at zero latency. The answer is still parsed into the
+        # SDK's ChatCompletion.
         return await client.post(
             "/chat/completions",
             body=self.body_for(request),
