@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -22,6 +25,28 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+
+
+async def test_first_connection_waits_for_a_writer_before_switching_to_wal(tmp_path: Path) -> None:
+    """SQLite refuses a journal-mode switch at once ("database is locked", no busy wait) while
+    another connection writes, as when processes open a blank file together: the engine's first
+    connection waits for the writer instead of failing, then puts the file in WAL."""
+    path = tmp_path / "shared.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("CREATE TABLE t (i INTEGER)")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t VALUES (1)")
+        asyncio.get_running_loop().call_later(0.2, other.execute, "COMMIT")
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            async with engine.connect() as conn:
+                assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+                assert (await conn.execute(text("SELECT i FROM t"))).scalars().all() == [1]
+        finally:
+            await engine.dispose()
+    finally:
+        other.close()
 
 
 async def test_datetimes_read_back_as_aware_utc(store: Store) -> None:

@@ -137,6 +137,17 @@ async def test_concurrent_first_upgrades_do_not_collide(db_url: str) -> None:
     assert diffs == [] and revision == head_revision()
 
 
+async def test_concurrent_upgrades_in_one_process_take_turns(tmp_path: Path) -> None:
+    """Alembic keeps its migration context in a module-level proxy, and upgrades gathered on one
+    event loop interleave at every statement: they take turns, so each blank file ends migrated
+    once (no "table already exists", no lost context) on every try."""
+    for attempt in range(10):
+        url = f"sqlite+aiosqlite:///{tmp_path / f'try{attempt}' / 'lessonplan.db'}"
+        await asyncio.gather(*(upgrade_to_head(url) for _ in range(5)))
+        _, diffs, revision = await _inspect(url)
+        assert diffs == [] and revision == head_revision(), attempt
+
+
 async def test_lessons_stored_before_reviews_stay_served_after_the_upgrade(db_url: str) -> None:
     """Learners were served every stored version before review states existed: the upgrade
     marks those versions published (and says so in their history), so learners lose nothing."""

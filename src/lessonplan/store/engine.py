@@ -9,6 +9,11 @@ start with ``BEGIN IMMEDIATE``: it takes the write lock up front instead of fail
 "database is locked" when it upgrades from reading to writing; a single read runs without any
 BEGIN (:func:`reader`).
 
+Migrations run one at a time: across processes, SQLite's ``BEGIN IMMEDIATE`` and a PostgreSQL
+advisory lock serialise them; within a process an asyncio lock per event loop does, because
+Alembic keeps its migration context in a module-level proxy that concurrent upgrades on one loop
+(their greenlets interleave at every statement) would overwrite.
+
 Migrating is cheap when there is nothing to do: :func:`ensure_migrated` compares the stored
 Alembic revision with the newest one shipped (read from the migration files' ``revision`` lines,
 without importing Alembic) and runs Alembic only when the database is behind.
@@ -16,7 +21,11 @@ without importing Alembic) and runs Alembic only when the database is behind.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sqlite3
+import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +37,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_only
 
 from lessonplan.errors import ConfigurationError
 
@@ -105,7 +115,7 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
@@ -116,6 +126,29 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode != SQLITE_NO_BEGIN:
             conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch the file to WAL unless it already is. The switch needs the file to itself and
+    SQLite answers "database is locked" at once (no busy handler) while another connection holds
+    a lock, as on a blank file that several processes open together: retry until the busy
+    timeout, waiting on the event loop (this runs in SQLAlchemy's greenlet), not blocking it."""
+    cursor.execute("PRAGMA journal_mode")
+    row = cursor.fetchone()
+    if row is not None and str(row[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        await_only(asyncio.sleep(pause))
+        pause = min(pause * 2, 0.1)
 
 
 def sqlite_writer(engine: AsyncEngine) -> AsyncEngine:
@@ -151,11 +184,24 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+_MIGRATION_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _migration_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _MIGRATION_LOCKS.get(loop)
+    if lock is None:
+        lock = _MIGRATION_LOCKS[loop] = asyncio.Lock()
+    return lock
+
+
 async def upgrade_engine(engine: AsyncEngine) -> None:
     """Upgrade the database behind ``engine`` to the newest revision, in one transaction."""
     cfg = alembic_config()
     target = sqlite_writer(engine) if engine.dialect.name == "sqlite" else engine
-    async with target.begin() as conn:
+    async with _migration_lock(), target.begin() as conn:
         if engine.dialect.name == "postgresql":
             await conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK_ID})")
         await conn.run_sync(_run_upgrade, cfg)
