@@ -85,15 +85,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def forget_texts() -> None:
-    """Empty the text layer's caches keyed by text (analyses, annotations, inflections), so
-    each compile annotates its lesson as a new lesson's would be: every compile here gets the
-    same simulated lesson, which a warm process would otherwise analyse once for all."""
+    """Empty the text layer's caches keyed by a text or a word (analyses, words, annotations,
+    romaji, inflections), so each compile annotates its lesson as the first lesson of a process
+    would be: every compile here gets the same simulated lesson, which a warm process would
+    otherwise analyse once for all (a serving process knows most words of a new lesson; here
+    none are known at the start of a compile, only those its own texts repeat)."""
     from lessonplan.domain.inflection import inflected_prefixes
-    from lessonplan.japanese.analyser import _tokenize_cached
-    from lessonplan.japanese.annotate import annotate
+    from lessonplan.japanese.annotate import forget_texts as forget_annotations
 
-    for cached in (_tokenize_cached, annotate, inflected_prefixes):
-        cached.cache_clear()
+    forget_annotations()
+    inflected_prefixes.cache_clear()
 
 
 async def child_compile(url: str, learner: int, *, warm: bool) -> dict[str, float]:

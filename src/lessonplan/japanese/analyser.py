@@ -137,6 +137,28 @@ def _raw_token(node: Any) -> Token:
     )
 
 
+# The analysed word of each (surface, dictionary entry) seen: lessons repeat their words (and
+# every lesson its particles), so a text's words are mostly known ones. Tokens are frozen.
+_WORDS: dict[tuple[str, str], Token] = {}
+_WORDS_MAX = 50_000
+
+
+def _word(node: Any) -> Token:
+    key = (node.surface, node.feature_raw)
+    token = _WORDS.get(key)
+    if token is None:
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        token = _WORDS[key] = _raw_token(node)
+    return token
+
+
+def forget_analyses() -> None:
+    """Empty the analyser's caches (texts and words), as in a process that has seen nothing."""
+    _tokenize_cached.cache_clear()
+    _WORDS.clear()
+
+
 def _is_number(token: Token) -> bool:
     return (
         token.pos2 == "数詞" and token.surface != "何" and parse_number(token.surface) is not None
@@ -409,8 +431,7 @@ def _tokenize_cached(text: str) -> tuple[Token, ...]:
         white = getattr(node, "white_space", "")
         if white:  # MeCab drops spaces; keep them so readings and furigana spell the surface
             raw.append(_space(white))
-        token = _raw_token(node)
-        raw.append(_unvoiced_start(token, raw[-1] if raw else None))
+        raw.append(_unvoiced_start(_word(node), raw[-1] if raw else None))
     from lessonplan.japanese.context import apply_context  # it reads Token from this module
 
     return tuple(apply_context(_apply_numbers(_merge_digit_groups(raw))))

@@ -40,6 +40,17 @@ def annotate(surface: str) -> Annotation:
     )
 
 
+def forget_texts() -> None:
+    """Empty every cache of the text layer keyed by a text or a word (analyses, words,
+    annotations, romaji), as in a process that has annotated nothing yet."""
+    from lessonplan.japanese.analyser import forget_analyses
+    from lessonplan.japanese.romaji import forget_romaji
+
+    forget_analyses()
+    forget_romaji()
+    annotate.cache_clear()
+
+
 def annotate_text(text: TargetText) -> TargetText:
     """A copy of *text* whose reading, romaji and furigana come from the text layer."""
     a = annotate(text.surface)

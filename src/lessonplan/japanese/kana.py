@@ -13,6 +13,9 @@ _LATIN = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 _DIGITS = re.compile("[0-9\uff10-\uff19]")
 _KANA_ONLY = re.compile("^[\u3041-\u309f\u30a1-\u30ffー・]+$")
 _KATAKANA_ONLY = re.compile("^[\u30a1-\u30ffー・]+$")
+# Every character normalize_width changes (the ideographic space, full-width ASCII, half-width
+# katakana and their sound marks): text without one is returned as it is, without jaconv's passes.
+_WIDTH_VARIANT = re.compile("[\u3000\uff01-\uff5e\uff61-\uff9f]")
 
 
 def has_kanji(text: str) -> bool:
@@ -55,6 +58,8 @@ def to_katakana(text: str) -> str:
 
 def normalize_width(text: str) -> str:
     """Full-width ASCII letters and digits to half-width; half-width katakana to full-width."""
+    if not _WIDTH_VARIANT.search(text):
+        return text
     text = str(jaconv.z2h(text, kana=False, ascii=True, digit=True))
     return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
 

@@ -63,9 +63,15 @@ def _cutlet() -> Any:
 
 
 def kana_to_romaji(kana: str, long_ok: list[bool] | None = None) -> str:
-    """Hepburn for a run of kana (hiragana or katakana), with the macron convention."""
-    kana = to_hiragana(kana)
-    flags = long_ok if long_ok is not None else [True] * len(kana)
+    """Hepburn for a run of kana (hiragana or katakana), with the macron convention.
+
+    ``long_ok[i]`` False: the kana at ``i`` does not lengthen the vowel before it."""
+    flags = tuple(long_ok) if long_ok is not None else (True,) * len(kana)
+    return _kana_romaji(to_hiragana(kana), flags)
+
+
+@lru_cache(maxsize=16_384)  # a word's kana and flags: lessons romanise the same words again
+def _kana_romaji(kana: str, flags: tuple[bool, ...]) -> str:
     table = _cutlet()
     chunks: list[str] = []
     for i, char in enumerate(kana):
@@ -95,6 +101,11 @@ def kana_to_romaji(kana: str, long_ok: list[bool] | None = None) -> str:
             continue
         chunks.append(str(table.get_single_mapping(prev, char, nxt)))
     return "".join(chunks)
+
+
+def forget_romaji() -> None:
+    """Empty the romaji cache of words' kana."""
+    _kana_romaji.cache_clear()
 
 
 def _lengthen(chunks: list[str]) -> None:
