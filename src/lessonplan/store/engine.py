@@ -40,6 +40,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_only
 
 from lessonplan.errors import ConfigurationError
+from lessonplan.store.jsontext import dump_json
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -90,15 +91,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             "pool_timeout": 60,
             "pool_pre_ping": False,
             "pool_recycle": 1800,
+            "json_serializer": dump_json,
         }
         options.update(kwargs)
         return _create_async_engine(url, **options)
 
     path = sqlite_path(url)
-    options = {}
+    options = {"json_serializer": dump_json}
     if path is not None:  # in-memory databases keep SQLAlchemy's single-connection StaticPool
         path.parent.mkdir(parents=True, exist_ok=True)
-        options = {"pool_size": 5, "max_overflow": 15, "pool_timeout": 60}
+        options.update(pool_size=5, max_overflow=15, pool_timeout=60)
     options.update(kwargs)
     engine = _create_async_engine(url, **options)
     _install_sqlite_hooks(engine)

@@ -21,6 +21,7 @@ from lessonplan.domain.models import DomainPlan, LearnerProfile, PrelessonKit
 from lessonplan.domain.review import INITIAL_STATE, LEARNER_VISIBLE, ReviewState
 from lessonplan.errors import UnknownLessonError
 from lessonplan.store import sql
+from lessonplan.store.jsontext import models_json
 from lessonplan.store.records import LessonSummary
 from lessonplan.store.repos.base import Repository
 
@@ -91,7 +92,7 @@ class LessonRepository(Repository):
             "plan_source": plan_source,
             "metalanguage": metalanguage,
             "status": status,
-            "stages": {name: record.model_dump(mode="json") for name, record in stages.items()},
+            "stages": models_json(stages),
             "created_at": now,
             "quality_issues": issues_to_json(quality_issues or []),
             "review_state": review_state,
