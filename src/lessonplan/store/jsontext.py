@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+_Name = TypeVar("_Name", bound=str)
 
 
 class JSONText(str):
@@ -29,7 +31,7 @@ def dump_json(value: Any) -> str:
     return json.dumps(value)
 
 
-def models_json(models: Mapping[str, BaseModel]) -> JSONText:
+def models_json(models: Mapping[_Name, BaseModel]) -> JSONText:
     """``{name: model}`` as one JSON object, each model serialised by pydantic (the same
     document as ``json.dumps({name: model.model_dump(mode="json")})``, non-ASCII unescaped)."""
     parts = (f"{json.dumps(name)}:{model.model_dump_json()}" for name, model in models.items())
