@@ -390,7 +390,15 @@ def _unvoiced_start(token: Token, previous: Token | None) -> Token:
     return _with_reading(token, unvoiced + reading[1:])
 
 
+@lru_cache(maxsize=1)
+def _phrase_prefixes() -> frozenset[str]:
+    """Every prefix of a lexicon phrase: a token that is none starts no phrase."""
+    return frozenset(p[:k] for p in LEXICON.phrases for k in range(1, len(p) + 1))
+
+
 def _phrase_at(tokens: list[Token], i: int) -> tuple[int, str, str] | None:
+    if tokens[i].surface not in _phrase_prefixes():
+        return None
     for length in (3, 2):
         surface = "".join(t.surface for t in tokens[i : i + length])
         if len(tokens) - i >= length and surface in LEXICON.phrases:
