@@ -11,9 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, update
+from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql
 
 from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
@@ -45,6 +47,67 @@ _LESSON_COLUMNS = (
     _versions.c.quality_issues,
     _versions.c.review_state,
 )
+
+
+_VERSION_COLUMNS = (
+    "plan_version",
+    "plan_json",
+    "plan_source",
+    "metalanguage",
+    "status",
+    "stages",
+    "created_at",
+    "quality_issues",
+    "review_state",
+)
+_SCOPE_COLUMNS = (
+    "lesson_id",
+    "can_do_id",
+    "learner_id",
+    "profile_hash",
+    "kit_hash",
+    "profile_json",
+    "kit_json",
+)
+
+
+@lru_cache(maxsize=1)
+def _pg_new_version() -> Any:
+    """A new compile's version on PostgreSQL as one statement, built once with named
+    parameters (the scope's columns, ``now``, and ``v_<column>`` for the version's): the lesson
+    of the scope created at version 1 or its counter bumped, and the version inserted at it."""
+    now = bindparam("now", type_=_lessons.c.created_at.type)
+    bumped = (
+        postgresql.insert(_lessons)
+        .values(
+            **{name: bindparam(name, type_=_lessons.c[name].type) for name in _SCOPE_COLUMNS},
+            latest_version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=_SCOPE,
+            set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
+        )
+        .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
+        .cte("bumped")
+    )
+    return (
+        _versions.insert()
+        .add_cte(bumped)
+        .from_select(
+            ["lesson_id", "version", *_VERSION_COLUMNS],
+            select(
+                bumped.c.lesson_id,
+                bumped.c.latest_version,
+                *(
+                    bindparam(f"v_{name}", type_=_versions.c[name].type)
+                    for name in _VERSION_COLUMNS
+                ),
+            ),
+        )
+        .returning(_versions.c.lesson_id, _versions.c.version)
+    )
 
 
 def saved_in_one_statement(*, dialect: str, lesson_id: str | None, review_state: str) -> bool:
@@ -99,27 +162,13 @@ class LessonRepository(Repository):
         }
         if lesson_id is None and self.dialect == "postgresql":
             # The lesson of this scope, created or bumped, and its version: one statement.
-            bumped = self._bump_scope(
-                can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
-            ).cte("bumped")
-            stored = (
-                await self.conn.execute(
-                    _versions.insert()
-                    .add_cte(bumped)
-                    .from_select(
-                        ["lesson_id", "version", *version_values],
-                        select(
-                            bumped.c.lesson_id,
-                            bumped.c.latest_version,
-                            *(
-                                literal(value, type_=_versions.c[name].type)
-                                for name, value in version_values.items()
-                            ),
-                        ),
-                    )
-                    .returning(_versions.c.lesson_id, _versions.c.version)
-                )
-            ).one()
+            params = {
+                **self._scope_values(
+                    can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
+                ),
+                **{f"v_{name}": value for name, value in version_values.items()},
+            }
+            stored = (await self.conn.execute(_pg_new_version(), params)).one()
             stored_id, stored_version = stored.lesson_id, stored.version
             stored_hashes = (profile_hash, kit_hash)  # the scope's own
         else:
@@ -201,26 +250,41 @@ class LessonRepository(Repository):
     ) -> Any:
         """The upsert of the lesson of this scope: created at version 1, or its counter bumped
         by one (its row locked, as an UPDATE locks it); returns (lesson_id, latest_version)."""
+        values = self._scope_values(
+            can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
+        )
+        now_value = values.pop("now")
         return (
             self._insert(_lessons)
-            .values(
-                lesson_id=new_lesson_id(),
-                can_do_id=can_do_id,
-                learner_id=learner_id,
-                profile_hash=profile_hash,
-                kit_hash=kit_hash,
-                latest_version=1,
-                created_at=now,
-                updated_at=now,
-                profile_json=None if profile is None else profile.model_dump(mode="json"),
-                kit_json=None if kit is None else kit.model_dump(mode="json"),
-            )
+            .values(**values, latest_version=1, created_at=now_value, updated_at=now_value)
             .on_conflict_do_update(
                 index_elements=_SCOPE,
-                set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
+                set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now_value},
             )
             .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
         )
+
+    @staticmethod
+    def _scope_values(
+        can_do_id: str,
+        learner_id: str,
+        profile_hash: str,
+        kit_hash: str,
+        now: datetime,
+        profile: LearnerProfile | None,
+        kit: PrelessonKit | None,
+    ) -> dict[str, Any]:
+        """The columns of a new lesson row of this scope (``now``: its creation and update)."""
+        return {
+            "lesson_id": new_lesson_id(),
+            "can_do_id": can_do_id,
+            "learner_id": learner_id,
+            "profile_hash": profile_hash,
+            "kit_hash": kit_hash,
+            "now": now,
+            "profile_json": None if profile is None else profile.model_dump(mode="json"),
+            "kit_json": None if kit is None else kit.model_dump(mode="json"),
+        }
 
     async def latest_for_update(
         self, *, lesson_id: str, learner_id: str | None = None
