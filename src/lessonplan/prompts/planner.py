@@ -21,9 +21,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from lessonplan.domain.hashing import fingerprint
+from lessonplan.domain.jlpt import jlpt_for_cefr
 from lessonplan.domain.models import CanDoDescriptor, DomainPlan, LearnerProfile, PrelessonKit
-from lessonplan.domain.quality.common import ABOVE_LEVEL_SHARE, LESSON_WORDS
-from lessonplan.japanese.levels import jlpt_for_cefr
+from lessonplan.domain.targets import ABOVE_LEVEL_SHARE, LESSON_WORDS
 from lessonplan.prompts.datablocks import render_data_blocks
 from lessonplan.prompts.languages import is_japanese, language_name
 from lessonplan.providers.base import LLMRequest

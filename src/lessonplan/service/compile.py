@@ -32,8 +32,9 @@ from lessonplan.domain.models import (
     PlanResult,
     PrelessonKit,
 )
-from lessonplan.errors import BadInputError, ProviderTimeoutError, UnknownDescriptorError
+from lessonplan.errors import ProviderTimeoutError
 from lessonplan.service.plans import PLAN_READY, PlanInputs, get_plan
+from lessonplan.service.resolve import resolve_descriptor, resolve_inputs, resolve_profile
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
 from lessonplan.service.warmup import warming
@@ -64,6 +65,17 @@ def whole_kit_hash(kit: PrelessonKit) -> str:
 # The old names.
 profile_hash = whole_profile_hash
 kit_hash = whole_kit_hash
+__all__ = [
+    "CompileResult",
+    "compile_lesson",
+    "kit_hash",
+    "profile_hash",
+    "resolve_descriptor",  # from .resolve: commands answering from the cache import that
+    "resolve_inputs",
+    "resolve_profile",
+    "whole_kit_hash",
+    "whole_profile_hash",
+]
 
 
 async def _emit(on_progress: ProgressCallback | None, step: str, data: dict[str, Any]) -> None:
@@ -72,41 +84,6 @@ async def _emit(on_progress: ProgressCallback | None, step: str, data: dict[str,
     result = on_progress(step, data)
     if asyncio.iscoroutine(result):
         await result
-
-
-async def resolve_descriptor(rt: Runtime, can_do_id: str) -> CanDoDescriptor:
-    descriptor = await rt.store.get_descriptor(uid=can_do_id, cached=True)  # verified on use
-    if descriptor is None:
-        raise UnknownDescriptorError(
-            f"unknown Can-Do descriptor {can_do_id!r} (see `lessonplan catalog list`)"
-        )
-    return descriptor
-
-
-async def resolve_profile(
-    rt: Runtime, profile: LearnerProfile | None, learner_id: str | None
-) -> LearnerProfile:
-    if profile is not None:
-        return profile
-    if learner_id:
-        stored = await rt.store.get_profile(learner_id=learner_id)
-        if stored is None:
-            raise BadInputError(f"no stored profile for learner {learner_id!r}")
-        return stored
-    return LearnerProfile.anonymous()
-
-
-async def resolve_inputs(
-    rt: Runtime, can_do_id: str, profile: LearnerProfile | None, learner_id: str | None
-) -> tuple[CanDoDescriptor, LearnerProfile]:
-    """The descriptor and the learner's profile: read concurrently when the profile is a
-    stored one; one after the other otherwise (no task for what needs no read)."""
-    if profile is None and learner_id:
-        descriptor, learner = await asyncio.gather(
-            resolve_descriptor(rt, can_do_id), resolve_profile(rt, profile, learner_id)
-        )
-        return descriptor, learner
-    return await resolve_descriptor(rt, can_do_id), await resolve_profile(rt, profile, None)
 
 
 async def compile_lesson(

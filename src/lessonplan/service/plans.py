@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lessonplan import metrics
 from lessonplan.domain.hashing import PlanKey
@@ -27,7 +28,6 @@ from lessonplan.domain.models import (
     PrelessonKit,
     normalize_plan,
 )
-from lessonplan.domain.quality import check_plan, has_errors
 from lessonplan.errors import (
     AllFallbacksFailedError,
     GenerationError,
@@ -36,19 +36,20 @@ from lessonplan.errors import (
     UnsupportedLanguageError,
     error_type,
 )
-from lessonplan.planners.generate import AttemptRecord, Generated, RetryPolicy, generate_structured
 from lessonplan.prompts.planner import (
     PLANNER_PROMPT_VERSION,
     SCHEMA_VERSION,
     build_planner_request,
     plan_fingerprints,
 )
-from lessonplan.prompts.repair import build_quality_repair_request
 from lessonplan.providers.base import LLMProvider, LLMRequest
 from lessonplan.service.fallback import Step, StepSkipped, after_error, run_fallbacks
 from lessonplan.service.runtime import Runtime
 from lessonplan.store.errors import DescriptorChanged
 from lessonplan.store.records import CachedPlanText, CacheEntry, GenerationEvent
+
+if TYPE_CHECKING:
+    from lessonplan.planners.generate import AttemptRecord, Generated
 
 
 @dataclass
@@ -399,6 +400,10 @@ async def _generate_step(
     step_name: str,
     forced_source: PlanSource | None,
 ) -> PlanResult:
+    # What only a generation needs, loaded when one runs: a cache hit loads none of it.
+    from lessonplan.domain.quality import check_plan, has_errors
+    from lessonplan.prompts.repair import build_quality_repair_request
+
     chain.path.append(step_name)
     request = build_planner_request(
         inputs.descriptor,
@@ -490,6 +495,8 @@ async def _generate_plan(
     key: PlanKey,
     chain: _Chain,
 ) -> Generated[DomainPlan]:
+    from lessonplan.planners.generate import RetryPolicy, generate_structured
+
     def on_attempt(attempt: AttemptRecord) -> None:
         chain.events.append(attempt_event(rt, key, "plan", provider, attempt))
 

@@ -28,8 +28,8 @@ from lessonplan.domain.lesson import (
 )
 from lessonplan.domain.models import DomainPlan, PrelessonKit
 from lessonplan.errors import BadInputError, UnknownLessonError
-from lessonplan.service.compile import resolve_descriptor
 from lessonplan.service.plans import PlanInputs, get_plan
+from lessonplan.service.resolve import resolve_descriptor
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.stages import generate_stage, lesson_issues, lesson_quality_event
 from lessonplan.store.records import GenerationEvent

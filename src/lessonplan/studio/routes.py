@@ -279,7 +279,7 @@ async def catalog(
 
 @router.get("/catalog/{uid}", response_class=HTMLResponse)
 async def descriptor_page(request: Request, uid: str) -> HTMLResponse:
-    from lessonplan.service.compile import resolve_descriptor
+    from lessonplan.service.resolve import resolve_descriptor
 
     user = _user(request)
     rt = _rt(request)
@@ -341,7 +341,7 @@ async def compile_stream(
     """The compile page's script: server-sent events, each stage rendered as it arrives."""
     from sse_starlette import EventSourceResponse
 
-    from lessonplan.service.compile import resolve_descriptor
+    from lessonplan.service.resolve import resolve_descriptor
     from lessonplan.studio.progress import studio_compile_events
 
     _editor(request, request.headers.get("x-csrf-token"))
@@ -519,8 +519,8 @@ async def export(
 
 async def _lineage_of(rt: Runtime, lesson: Lesson) -> Any:
     from lessonplan.service import versions
-    from lessonplan.service.compile import resolve_descriptor
     from lessonplan.service.plans import PlanInputs
+    from lessonplan.service.resolve import resolve_descriptor
 
     descriptor = await resolve_descriptor(rt, lesson.can_do_id)
     profile, kit = await rt.store.get_lesson_inputs(lesson_id=lesson.lesson_id)

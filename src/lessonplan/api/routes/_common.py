@@ -10,8 +10,8 @@ from lessonplan.access import Caller
 from lessonplan.api.schemas import InputsBody, LineageOut, Problem, ValidationProblem
 from lessonplan.api.security import require_learner
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
-from lessonplan.service.compile import resolve_inputs
 from lessonplan.service.plans import PlanInputs
+from lessonplan.service.resolve import resolve_inputs
 from lessonplan.service.runtime import Runtime
 from lessonplan.service.versions import Lineage
 

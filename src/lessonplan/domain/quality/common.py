@@ -22,6 +22,10 @@ from lessonplan.domain.quality.scripts import (
     script_for,
 )
 from lessonplan.domain.quality.words import uses_word
+from lessonplan.domain.targets import ABOVE_LEVEL_SHARE as ABOVE_LEVEL_SHARE
+from lessonplan.domain.targets import ABOVE_LEVEL_SHARE_HARD as ABOVE_LEVEL_SHARE_HARD
+from lessonplan.domain.targets import LESSON_WORDS as LESSON_WORDS
+from lessonplan.domain.targets import LESSON_WORDS_HARD as LESSON_WORDS_HARD
 
 __all__ = ["JAPANESE", "SCRIPTS", "ScriptCheck", "script_for"]
 
@@ -38,12 +42,6 @@ CULTURAL_THEMES = (2, 5)
 MIN_DIALOGUE_ITEMS = 3
 MIN_PRODUCTION_ITEMS = 3
 MIN_INTERACTION_ITEMS = 3
-# A lesson teaches about 20–30 words (issue #11): warning outside, error outside the wide range.
-LESSON_WORDS = (20, 30)
-LESSON_WORDS_HARD = (12, 40)
-# Share of a lesson's JLPT-tagged words above the level's band: warning above, error above hard.
-ABOVE_LEVEL_SHARE = 0.3
-ABOVE_LEVEL_SHARE_HARD = 0.6
 # Distinct plan bucket items the lesson's texts must use (capped by what the plan holds).
 MIN_PLAN_WORDS = 10
 
