@@ -111,3 +111,25 @@ def test_furigana_of_a_count_of_days_splits_at_the_day() -> None:
     assert segments[:2] == [("三日", "みっか"), ("間", "かん")]
     tilde = [(s.text, s.reading) for s in annotate("9時～17時").furigana if s.reading]
     assert ("～", "から") in tilde
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        # a day of the month read as one word carries its reading over digits and 日 together
+        ("2月20日の10時から", [("2", "に"), ("月", "がつ"), ("20日", "はつか")]),
+        ("5月1日は日曜日です。", [("5", "ご"), ("月", "がつ"), ("1日", "ついたち")]),
+        ("4月14日", [("4", "し"), ("月", "がつ"), ("14日", "じゅうよっか")]),
+        ("2日かかります", [("2日", "ふつか")]),
+        # a number read as itself and 日 as にち split at the day
+        ("3月15日", [("3", "さん"), ("月", "がつ"), ("15", "じゅうご"), ("日", "にち")]),
+        ("1日3回", [("1", "いち"), ("日", "にち"), ("3", "さん"), ("回", "かい")]),
+    ],
+)
+def test_furigana_of_a_date_never_splits_a_day_word(
+    surface: str, expected: list[tuple[str, str]]
+) -> None:
+    """A minutes' reader quoted 2月20日 shown as 20[はつ]日[か]: はつか is one word, and no digit
+    is read はつ."""
+    segments = [(s.text, s.reading) for s in annotate(surface).furigana if s.reading]
+    assert segments[: len(expected)] == expected

@@ -306,7 +306,12 @@ def _apply_numbers(tokens: list[Token]) -> list[Token]:
             if nxt is not None and nxt.surface == "日":
                 after_month = bool(out) and out[-1].surface.endswith("月")
                 reading = date_reading(value, after_month=after_month)
-                out.append(_counter_token(token, nxt, reading))
+                date = _counter_token(token, nxt, reading)
+                if not reading.endswith(LEXICON.dates["default"]):
+                    # ついたち, ふつか, はつか, じゅうよっか: one word over digits and 日, not
+                    # the number's reading and the counter's (20日 is not 20[はつ]日[か])
+                    date = _with_reading(date, reading, segments=((date.surface, reading),))
+                out.append(date)
                 i += 2
                 continue
             if nxt is not None:
