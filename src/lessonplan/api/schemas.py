@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, mo
 from lessonplan.api.deps import ID_PATTERN
 from lessonplan.domain.diff import PlanDiff
 from lessonplan.domain.issues import QualityIssue
-from lessonplan.domain.lesson import Lesson, StageName, StageStatus
+from lessonplan.domain.lesson import Lesson as StoredLesson
+from lessonplan.domain.lesson import StageName, StageStatus
 from lessonplan.domain.models import (
     CanDoDescriptor,
     DomainPlan,
@@ -134,6 +135,23 @@ class PlanResponse(BaseModel):
     timings_ms: dict[str, float]
     lineage: LineageOut
     plan: DomainPlan
+
+
+class Lesson(StoredLesson):
+    """A stored lesson as the API serves it: the version and the language its texts are in
+    (its OpenAPI name stays ``Lesson``; the routes call it :data:`LessonOut`)."""
+
+    target_language: str = Field(
+        description="The descriptor's target language (`ja`, `es`, ...): every TargetText of "
+        "the stages is in it (readings, furigana and romaji are Japanese only)."
+    )
+
+    @classmethod
+    def of(cls, lesson: StoredLesson, target_language: str) -> Lesson:
+        return cls(**dict(lesson), target_language=target_language)
+
+
+LessonOut = Lesson
 
 
 class CompileResponse(BaseModel):

@@ -20,6 +20,7 @@ import anyio
 from sse_starlette import ServerSentEvent
 
 from lessonplan.api.errors import error_problem, problem_body
+from lessonplan.api.routes._common import lesson_out
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.errors import LessonplanError
 from lessonplan.service.compile import CompileResult, compile_lesson
@@ -74,7 +75,8 @@ async def compile_events(
             log.exception("compile stream of %s failed", can_do_id)
             yield _event("error", problem_body(500, "internal_error", "internal server error"), seq)
             return
-        yield _event("lesson", result.lesson.model_dump(mode="json"), seq)
+        lesson = await lesson_out(rt, result.lesson)
+        yield _event("lesson", lesson.model_dump(mode="json"), seq)
     finally:
         if not task.done():
             task.cancel()

@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from lessonplan.access import Caller
-from lessonplan.api.schemas import InputsBody, LineageOut, Problem, ValidationProblem
+from lessonplan.api.schemas import InputsBody, LessonOut, LineageOut, Problem, ValidationProblem
 from lessonplan.api.security import require_learner
+from lessonplan.domain.lesson import Lesson
 from lessonplan.domain.models import LearnerProfile, PrelessonKit
 from lessonplan.service.plans import PlanInputs
 from lessonplan.service.resolve import resolve_inputs
@@ -106,3 +107,12 @@ def parse_kit_query(raw: str | None) -> PrelessonKit | None:
             for err in exc.errors()
         ]
         raise RequestValidationError(errors) from exc
+
+
+async def lesson_out(rt: Runtime, lesson: Lesson, target_language: str | None = None) -> LessonOut:
+    """``lesson`` as the API serves it, with its descriptor's target language (read from the
+    catalog, held in process, when the caller does not know it)."""
+    if target_language is None:
+        descriptor = await rt.store.get_descriptor(uid=lesson.can_do_id, cached=True)
+        target_language = descriptor.target_language if descriptor is not None else "ja"
+    return LessonOut.of(lesson, target_language)

@@ -12,6 +12,7 @@ from lessonplan.api.deps import CanDoId, RuntimeDep, WithinBudget
 from lessonplan.api.routes._common import (
     GENERATION,
     body_inputs,
+    lesson_out,
     lineage_out,
     problems,
     require_body_learner,
@@ -195,7 +196,7 @@ async def compile_(
             quality_issues=result.plan.quality_issues,
         ),
         timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
-        lesson=result.lesson,
+        lesson=await lesson_out(rt, result.lesson, inputs.descriptor.target_language),
     )
 
 

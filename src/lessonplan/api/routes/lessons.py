@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from lessonplan.api.deps import ID_PATTERN, LessonId, RuntimeDep, WithinBudget
-from lessonplan.api.routes._common import GENERATION, problems
+from lessonplan.api.routes._common import GENERATION, lesson_out, problems
 from lessonplan.api.schemas import (
+    LessonOut,
     LessonSummaryOut,
     LessonVersionOut,
     RegenerateRequest,
@@ -22,7 +23,7 @@ from lessonplan.api.security import (
     require_learner,
     require_reviewer,
 )
-from lessonplan.domain.lesson import Lesson, StageName
+from lessonplan.domain.lesson import StageName
 from lessonplan.domain.review import LEARNER_VISIBLE, ReviewEvent
 from lessonplan.errors import UnknownLessonError
 from lessonplan.service.regenerate import regenerate_stage
@@ -60,7 +61,7 @@ async def list_lessons(
 
 @router.get(
     "/{lesson_id}",
-    response_model=Lesson,
+    response_model=LessonOut,
     responses=problems(401, 403, 404, 422),
     summary="A stored lesson: its latest published version (or ?version=N if published); "
     "?drafts=true with an admin key reaches versions in any review state",
@@ -80,7 +81,7 @@ async def get_lesson(
         ),
     ] = None,
     drafts: DraftsQuery = False,
-) -> Lesson:
+) -> LessonOut:
     if learner_id is not None:
         require_learner(caller, learner_id)
     require_drafts_access(caller, drafts)
@@ -91,7 +92,7 @@ async def get_lesson(
         which = f" version {version}" if version is not None else ""
         published = "" if drafts else " published"
         raise UnknownLessonError(f"no{published} lesson {lesson_id!r}{which}")
-    return lesson
+    return await lesson_out(rt, lesson)
 
 
 @router.post(
@@ -131,7 +132,7 @@ async def regenerate(
         plan_source=result.plan_source,
         plan_version=result.lesson.plan_version,
         timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
-        lesson=result.lesson,
+        lesson=await lesson_out(rt, result.lesson),
     )
 
 
