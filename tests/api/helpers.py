@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 
 from lessonplan.config import Settings
+from lessonplan.domain.models import CanDoDescriptor
 
 ADMIN_KEY = "test-admin-key-7f3a9c1e5b"
 OTHER_KEY = "test-other-key-0d2b4f6a8c"
@@ -21,6 +22,14 @@ MARIA_KEY = "test-client-key-maria-only-9b27"  # bound to maria and the acme/ te
 CLIENT_KEYS = f"{CLIENT_KEY}=*, {MARIA_KEY}=maria|acme/*"
 CAN_DO = "JF:105"
 API = "/api/v1"
+# A descriptor in another target language (the offline planner's curriculum is Japanese only).
+SPANISH = CanDoDescriptor(
+    uid="ES:1",
+    level="A2",
+    description_en="Can order a coffee in a café.",
+    descriptions={"es": "Puede pedir un café en una cafetería."},
+    target_language="es",
+)
 
 PROFILE: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[2] / "examples" / "profile.json").read_text("utf-8")

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import httpx
 
-from lessonplan.domain.lesson import StageRecord
-from lessonplan.domain.models import CanDoDescriptor
+from lessonplan.domain.lesson import STAGES, StageName, StageRecord
 from lessonplan.service.runtime import Runtime
 from tests.store.samples import NOW, sample_plan
 
-from .helpers import API, CAN_DO, PROFILE, admin, parse_sse, publish
-
-SPANISH = CanDoDescriptor(
-    uid="ES:1",
-    level="A2",
-    description_en="Can order a coffee in a café.",
-    descriptions={"es": "Puede pedir un café en una cafetería."},
-    target_language="es",
-)
+from .helpers import API, CAN_DO, PROFILE, SPANISH, admin, parse_sse, publish
 
 
-async def test_a_japanese_lesson_says_ja_on_compile_get_and_stream(
+async def test_a_japanese_lesson_says_ja_on_compile_get_regenerate_and_stream(
     client: httpx.AsyncClient,
 ) -> None:
     compiled = await client.post(f"{API}/cando/{CAN_DO}/compile", json={"profile": PROFILE})
@@ -32,6 +23,11 @@ async def test_a_japanese_lesson_says_ja_on_compile_get_and_stream(
         f"{API}/lessons/{lesson['lesson_id']}", params={"drafts": "true"}, headers=admin()
     )
     assert got.json() == lesson
+    regenerated = await client.post(
+        f"{API}/lessons/{lesson['lesson_id']}/stages/production/regenerate", json={}
+    )
+    assert regenerated.status_code == 200, regenerated.text
+    assert regenerated.json()["lesson"]["target_language"] == "ja"
     streamed = await client.post(
         f"{API}/cando/{CAN_DO}/compile/stream", json={"profile": PROFILE}, headers=admin()
     )
@@ -41,9 +37,9 @@ async def test_a_japanese_lesson_says_ja_on_compile_get_and_stream(
 
 async def test_a_stored_spanish_lesson_says_es(client: httpx.AsyncClient, runtime: Runtime) -> None:
     await runtime.store.upsert_descriptors(descriptors=[SPANISH])
-    stages = {
+    stages: dict[StageName, StageRecord] = {
         name: StageRecord(status="failed", error="not generated here", error_type="test")
-        for name in ("content", "comprehension", "production", "interaction")
+        for name in STAGES
     }
     stored = await runtime.store.save_lesson(
         lesson_id=None,
@@ -55,7 +51,7 @@ async def test_a_stored_spanish_lesson_says_es(client: httpx.AsyncClient, runtim
         plan=sample_plan(uid="ES:1"),
         plan_source="generated",
         metalanguage="en",
-        stages=stages,  # type: ignore[arg-type]
+        stages=stages,
         now=NOW,
     )
     await publish(client, stored.lesson_id)

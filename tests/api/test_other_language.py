@@ -6,18 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.service.runtime import Runtime
 
-from .helpers import API, assert_problem
-
-SPANISH = CanDoDescriptor(
-    uid="ES:1",
-    level="A2",
-    description_en="Can order a coffee in a café.",
-    descriptions={"es": "Puede pedir un café en una cafetería."},
-    target_language="es",
-)
+from .helpers import API, SPANISH, assert_problem
 
 
 @pytest.mark.parametrize("route", ["plan", "compile"])

@@ -129,7 +129,7 @@ def test_furigana_of_a_count_of_days_splits_at_the_day() -> None:
 def test_furigana_of_a_date_never_splits_a_day_word(
     surface: str, expected: list[tuple[str, str]]
 ) -> None:
-    """A minutes' reader quoted 2月20日 shown as 20[はつ]日[か]: はつか is one word, and no digit
-    is read はつ."""
+    """A compiled B2 lesson's minutes showed 2月20日 as 20[はつ]日[か]: はつか is one word, and no
+    digit is read はつ."""
     segments = [(s.text, s.reading) for s in annotate(surface).furigana if s.reading]
     assert segments[: len(expected)] == expected

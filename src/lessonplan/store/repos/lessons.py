@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql
 
 from lessonplan.domain.issues import QualityIssue, issues_from_json, issues_to_json
 from lessonplan.domain.lesson import Lesson, StageName, StageRecord, lesson_status
@@ -71,14 +70,14 @@ _SCOPE_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=1)
-def _pg_new_version() -> Any:
-    """A new compile's version on PostgreSQL as one statement, built once with named
-    parameters (the scope's columns, ``now``, and ``v_<column>`` for the version's): the lesson
-    of the scope created at version 1 or its counter bumped, and the version inserted at it."""
+@lru_cache(maxsize=2)
+def _scope_upsert(dialect: str) -> Any:
+    """The upsert of a scope's lesson, built once per backend with named parameters (the
+    ``_SCOPE_COLUMNS`` and ``now``): created at version 1, or its counter bumped by one (its row
+    locked, as an UPDATE locks it); returns (lesson_id, latest_version)."""
     now = bindparam("now", type_=_lessons.c.created_at.type)
-    bumped = (
-        postgresql.insert(_lessons)
+    return (
+        sql.insert(dialect, _lessons)
         .values(
             **{name: bindparam(name, type_=_lessons.c[name].type) for name in _SCOPE_COLUMNS},
             latest_version=1,
@@ -90,8 +89,15 @@ def _pg_new_version() -> Any:
             set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now},
         )
         .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
-        .cte("bumped")
     )
+
+
+@lru_cache(maxsize=1)
+def _pg_new_version() -> Any:
+    """A new compile's version on PostgreSQL as one statement, built once: the scope's upsert
+    (:func:`_scope_upsert`) and the version inserted at the number it returns (parameters
+    ``v_<column>`` for the ``_VERSION_COLUMNS``)."""
+    bumped = _scope_upsert("postgresql").cte("bumped")
     return (
         _versions.insert()
         .add_cte(bumped)
@@ -108,6 +114,28 @@ def _pg_new_version() -> Any:
         )
         .returning(_versions.c.lesson_id, _versions.c.version)
     )
+
+
+def _scope_params(
+    can_do_id: str,
+    learner_id: str,
+    profile_hash: str,
+    kit_hash: str,
+    now: datetime,
+    profile: LearnerProfile | None,
+    kit: PrelessonKit | None,
+) -> dict[str, Any]:
+    """The parameters of :func:`_scope_upsert`: a new lesson row of this scope."""
+    return {
+        "lesson_id": new_lesson_id(),
+        "can_do_id": can_do_id,
+        "learner_id": learner_id,
+        "profile_hash": profile_hash,
+        "kit_hash": kit_hash,
+        "profile_json": None if profile is None else profile.model_dump(mode="json"),
+        "kit_json": None if kit is None else kit.model_dump(mode="json"),
+        "now": now,
+    }
 
 
 def saved_in_one_statement(*, dialect: str, lesson_id: str | None, review_state: str) -> bool:
@@ -149,7 +177,7 @@ class LessonRepository(Repository):
         ``learner_id`` and ``can_do_id`` (UnknownLessonError otherwise) and keeps its own hashes.
         """
         status = lesson_status(stages)
-        version_values: dict[str, Any] = {
+        version_values: dict[str, Any] = {  # the _VERSION_COLUMNS
             "plan_version": plan_version,
             "plan_json": plan.model_dump(mode="json"),
             "plan_source": plan_source,
@@ -162,21 +190,17 @@ class LessonRepository(Repository):
         }
         if lesson_id is None and self.dialect == "postgresql":
             # The lesson of this scope, created or bumped, and its version: one statement.
-            params = {
-                **self._scope_values(
-                    can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
-                ),
-                **{f"v_{name}": value for name, value in version_values.items()},
-            }
+            scope = _scope_params(can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit)
+            params = scope | {f"v_{name}": version_values[name] for name in _VERSION_COLUMNS}
             stored = (await self.conn.execute(_pg_new_version(), params)).one()
             stored_id, stored_version = stored.lesson_id, stored.version
             stored_hashes = (profile_hash, kit_hash)  # the scope's own
         else:
             if lesson_id is None:
-                bump = self._bump_scope(
+                scope = _scope_params(
                     can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
                 )
-                row = (await self.conn.execute(bump)).one()
+                row = (await self.conn.execute(_scope_upsert(self.dialect), scope)).one()
                 stored_id, stored_version = row.lesson_id, row.latest_version
                 stored_hashes = (profile_hash, kit_hash)
             else:
@@ -237,54 +261,6 @@ class LessonRepository(Repository):
             quality_issues=list(quality_issues or []),
             review_state=review_state,
         )
-
-    def _bump_scope(
-        self,
-        can_do_id: str,
-        learner_id: str,
-        profile_hash: str,
-        kit_hash: str,
-        now: datetime,
-        profile: LearnerProfile | None,
-        kit: PrelessonKit | None,
-    ) -> Any:
-        """The upsert of the lesson of this scope: created at version 1, or its counter bumped
-        by one (its row locked, as an UPDATE locks it); returns (lesson_id, latest_version)."""
-        values = self._scope_values(
-            can_do_id, learner_id, profile_hash, kit_hash, now, profile, kit
-        )
-        now_value = values.pop("now")
-        return (
-            self._insert(_lessons)
-            .values(**values, latest_version=1, created_at=now_value, updated_at=now_value)
-            .on_conflict_do_update(
-                index_elements=_SCOPE,
-                set_={"latest_version": _lessons.c.latest_version + 1, "updated_at": now_value},
-            )
-            .returning(_lessons.c.lesson_id, _lessons.c.latest_version)
-        )
-
-    @staticmethod
-    def _scope_values(
-        can_do_id: str,
-        learner_id: str,
-        profile_hash: str,
-        kit_hash: str,
-        now: datetime,
-        profile: LearnerProfile | None,
-        kit: PrelessonKit | None,
-    ) -> dict[str, Any]:
-        """The columns of a new lesson row of this scope (``now``: its creation and update)."""
-        return {
-            "lesson_id": new_lesson_id(),
-            "can_do_id": can_do_id,
-            "learner_id": learner_id,
-            "profile_hash": profile_hash,
-            "kit_hash": kit_hash,
-            "now": now,
-            "profile_json": None if profile is None else profile.model_dump(mode="json"),
-            "kit_json": None if kit is None else kit.model_dump(mode="json"),
-        }
 
     async def latest_for_update(
         self, *, lesson_id: str, learner_id: str | None = None
