@@ -196,3 +196,67 @@ async def test_lessons_stored_before_reviews_stay_served_after_the_upgrade(db_ur
         await engine.dispose()
     assert state == "published"
     assert [tuple(row) for row in history] == [(1, None, "published")]
+
+
+async def _compression(url: str) -> tuple[bool, dict[tuple[str, str], str]]:
+    """(the server has lz4, each document column's compression: 'l' lz4, '' the default)."""
+    from sqlalchemy import text
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            lz4 = (
+                await conn.execute(
+                    text(
+                        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                        " WHERE name = 'default_toast_compression'"
+                    )
+                )
+            ).scalar()
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a"
+                        " JOIN pg_class c ON c.oid = a.attrelid"
+                        " WHERE c.relname IN ('plan_cache', 'plan_versions', 'lesson_versions')"
+                        " AND a.attname IN ('plan_json', 'stages')"
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    return bool(lz4), {(r[0], r[1]): r[2] for r in rows}
+
+
+async def test_postgres_documents_are_compressed_with_lz4(pg_url: str) -> None:
+    """A lesson's stages and the plans are saved with lz4 (faster than pglz) from 0010 on; a
+    downgrade to 0009 puts the default back. Stored lessons read back the same either way."""
+    from alembic import command
+
+    from lessonplan.store.engine import alembic_config
+
+    documents = {
+        ("plan_cache", "plan_json"),
+        ("plan_versions", "plan_json"),
+        ("lesson_versions", "plan_json"),
+        ("lesson_versions", "stages"),
+    }
+    await upgrade_to_head(pg_url)
+    lz4, columns = await _compression(pg_url)
+    assert set(columns) == documents
+    assert lz4, "the PostgreSQL server of the tests is built with lz4 (Debian's is)"
+    assert set(columns.values()) == {"l"}
+
+    def downgrade(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0009")
+
+    engine = create_engine(pg_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(downgrade)
+    finally:
+        await engine.dispose()
+    _, columns = await _compression(pg_url)
+    assert set(columns.values()) == {""}

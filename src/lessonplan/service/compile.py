@@ -36,7 +36,7 @@ from lessonplan.errors import ProviderTimeoutError
 from lessonplan.service.plans import PLAN_READY, PlanInputs, get_plan
 from lessonplan.service.resolve import resolve_descriptor, resolve_inputs, resolve_profile
 from lessonplan.service.runtime import Runtime
-from lessonplan.service.stages import generate_stage, lesson_quality, skipped_stage
+from lessonplan.service.stages import Parsed, generate_stage, lesson_quality, skipped_stage
 from lessonplan.service.warmup import warming
 
 ProgressCallback = Callable[[str, dict[str, Any]], Awaitable[None] | None]
@@ -141,6 +141,7 @@ async def _compile(
 
     plan_inputs = PlanInputs(descriptor, learner, lesson_kit, metalanguage)
     records: dict[StageName, StageRecord] = {}
+    parsed: Parsed = {}  # the stages' models, for the lesson checks
     plan_told = asyncio.Event()  # the caller has heard of the plan: stages may report now
 
     async def run(
@@ -160,6 +161,7 @@ async def _compile(
             profile=learner,
             kit=lesson_kit,
             metalanguage=metalanguage,
+            parsed=parsed,
             **options,
         )
         await plan_told.wait()
@@ -285,6 +287,7 @@ async def _compile(
         lesson_kit,
         can_do_id=descriptor.uid,
         language=descriptor.target_language,
+        parsed=parsed,
     )
     review_state, review_actor = rt.initial_review()
     lesson = await rt.store.save_lesson(
