@@ -51,7 +51,7 @@ class Params:
     latency_ms: float
 
 
-FULL = Params(compiles=5, latency_ms=100)
+FULL = Params(compiles=9, latency_ms=100)
 QUICK = Params(compiles=2, latency_ms=100)
 LATENCIES_FULL = (100.0, 300.0)
 LATENCIES_QUICK = (100.0,)
