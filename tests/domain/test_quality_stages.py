@@ -78,6 +78,22 @@ def test_dialogue_speakers_are_scenario_roles(plan: DomainPlan) -> None:
     ]
 
 
+def test_dialogue_same_speaker_twice_in_a_row_warns(plan: DomainPlan) -> None:
+    """A reply dropped between two lines of one speaker (as a model does when it skips time)."""
+    good = samples.content_stage()
+    assert check_stage("content", good, plan) == []
+
+    def drop_a_reply(d: dict[str, Any]) -> None:
+        del d["dialogue"]["turns"][2]
+
+    issues = check_stage("content", _edit(good, drop_a_reply), plan)
+    found = [
+        (i.code, i.severity, i.path) for i in issues if i.code == "dialogue.same_speaker_twice"
+    ]
+    assert found == [("dialogue.same_speaker_twice", "warning", "$.dialogue.turns[2]")]
+    assert "turns 1 and 2" in next(i.message for i in issues if i.code == found[0][0])
+
+
 def test_dialogue_must_use_plan_vocabulary(plan: DomainPlan) -> None:
     def strip(d: dict[str, Any]) -> None:
         for turn in d["dialogue"]["turns"]:

@@ -150,6 +150,7 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan, language: str) -> list
         ]
         issues += _register_issues(lines, scenario, "dialogue", "$.dialogue.turns", language)
         issues += _turn_register_labels(dialogue, scenario)
+    issues += _same_speaker_twice(dialogue)
     if japanese:  # Japanese replies, family words and a Japanese topic lexicon
         issues += dialogue_discourse_issues(dialogue)
         issues += roles_reversed_issues(dialogue)
@@ -162,6 +163,22 @@ def _check_dialogue(dialogue: Dialogue, plan: DomainPlan, language: str) -> list
         "$.dialogue.turns",
         language,
     )
+    return issues
+
+
+def _same_speaker_twice(dialogue: Dialogue) -> list[QualityIssue]:
+    """Two turns in a row by one speaker: the other's reply is missing between them (a model
+    dropped it, or skipped time without a word), or one turn was split in two."""
+    issues: list[QualityIssue] = []
+    turns = dialogue.turns
+    for i in range(1, len(turns)):
+        speaker = turns[i].speaker.strip()
+        if speaker.casefold() == turns[i - 1].speaker.strip().casefold():
+            msg = (
+                f"turns {i - 1} and {i} are both spoken by {speaker!r}: the other speaker's reply "
+                "is missing between them, or they are one turn."
+            )
+            issues.append(warning("dialogue.same_speaker_twice", msg, f"$.dialogue.turns[{i}]"))
     return issues
 
 
