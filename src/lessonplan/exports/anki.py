@@ -81,7 +81,8 @@ def render_apkg(lesson: Lesson) -> bytes:
                 model=model,
                 fields=[
                     text.surface,
-                    str(ruby_html(text.surface)),
+                    # no furigana where there is no reading (a language other than Japanese)
+                    str(ruby_html(text.surface)) if text.reading else "",
                     text.reading,
                     text.romaji,
                     text.translation,

@@ -12,11 +12,27 @@ from lessonplan.domain.lesson import (
     ProductionStage,
 )
 from lessonplan.domain.models import CanDoDescriptor
+from lessonplan.japanese.kana import has_kana
+
+
+def is_japanese_lesson(lesson: Lesson, descriptor: CanDoDescriptor | None) -> bool:
+    """Whether the lesson teaches Japanese (readings, furigana, romaji): its descriptor says so;
+    without one, a lesson whose words carry readings or kana does."""
+    if descriptor is not None:
+        return descriptor.is_japanese
+    content = lesson.stage_data("content")
+    if not isinstance(content, ContentStage):
+        return True
+    return any(w.text.reading or has_kana(w.text.surface) for w in content.words)
 
 
 def lesson_context(
     lesson: Lesson, *, descriptor: CanDoDescriptor | None, copy: str = "teacher"
 ) -> dict[str, Any]:
+    """The stages as models, and how to write the target language: ``japanese`` (readings,
+    furigana and romaji exist), its ``language`` tag, quotation marks and list separator."""
+    japanese = is_japanese_lesson(lesson, descriptor)
+    language = descriptor.target_language if descriptor is not None else ("ja" if japanese else "")
     content = lesson.stage_data("content")
     comp = lesson.stage_data("comprehension")
     prod = lesson.stage_data("production")
@@ -32,4 +48,8 @@ def lesson_context(
         "production": prod if isinstance(prod, ProductionStage) else None,
         "interaction": inter if isinstance(inter, InteractionStage) else None,
         "stages": lesson.stages,
+        "japanese": japanese,
+        "language": language or "und",
+        "quotes": ("「", "」") if japanese else ("“", "”"),
+        "list_sep": "、" if japanese else ", ",
     }

@@ -22,6 +22,7 @@ from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import STAGES, Lesson, StageName
 from lessonplan.domain.review import LEARNER_VISIBLE, REVIEW_STATES, TRANSITIONS, parse_state
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError, UsageError
+from lessonplan.exports.view import is_japanese_lesson
 from lessonplan.service.precompile import stage_cost
 from lessonplan.service.runtime import Runtime
 from lessonplan.studio.session import (
@@ -413,6 +414,7 @@ async def lesson_page(
         else []
     )
     descriptor = await rt.store.get_descriptor(uid=lesson.can_do_id, cached=True)
+    japanese = is_japanese_lesson(lesson, descriptor)  # furigana and romaji toggles, lang
     stages = {name: lesson.stage_data(name) for name in STAGES}
     issues = {name: stage_issues(lesson, name) for name in STAGES}
     costs = {name: stage_cost(rt, record) for name, record in lesson.stages.items()}
@@ -430,6 +432,10 @@ async def lesson_page(
         moves=TRANSITIONS[lesson.review_state],
         states=REVIEW_STATES,
         stage_names=STAGES,
+        japanese=japanese,
+        lang=descriptor.target_language
+        if descriptor is not None
+        else ("ja" if japanese else "und"),
     )
 
 

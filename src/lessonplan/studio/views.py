@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from lessonplan.domain.issues import QualityIssue
@@ -28,12 +29,15 @@ def ruby(text: TargetText | None) -> Markup:
     return ruby_segments(text.furigana or [FuriganaSegment(text=text.surface)])
 
 
-def jtext(text: TargetText | None, *, translation: bool = True) -> Markup:
-    """A line of Japanese as the lesson page shows it: ruby furigana, the romaji (hidden until
+@pass_context
+def jtext(context: Context, text: TargetText | None, *, translation: bool = True) -> Markup:
+    """A line of the target language as the lesson page shows it, tagged with the page's
+    ``lang`` (Japanese unless the page says otherwise): ruby furigana, the romaji (hidden until
     the reader asks for it) and the translation (collapsible)."""
     if text is None:
         return Markup("")
-    parts = [Markup('<span class="ja" lang="ja">{}</span>').format(ruby(text))]
+    lang = context.get("lang") or "ja"
+    parts = [Markup('<span class="ja" lang="{}">{}</span>').format(lang, ruby(text))]
     if text.romaji:
         parts.append(Markup('<span class="romaji">{}</span>').format(text.romaji))
     if translation and text.translation:
