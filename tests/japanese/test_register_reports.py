@@ -1,4 +1,4 @@
-"""Register false positives reviewers reported: set phrases and でしょ."""
+"""Register false positives reviewers reported: set phrases, でしょ, one-adjective exclamations."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ from lessonplan.japanese.grammar import sentence_register
         ("そうでしょう。", "polite"),
         ("食べて。", "plain"),
         ("食べてください。", "polite"),
+        ("すごい！", "neutral"),  # a polite colleague's exclamation
+        ("おいしいね！", "neutral"),
+        ("おいしい。", "plain"),  # stated, not exclaimed
+        ("この店は高い！", "plain"),  # a whole sentence, not an exclamation of one word
+        ("すごいですね！", "polite"),
     ],
 )
 def test_reported_sentence_register(sentence: str, register: str) -> None:

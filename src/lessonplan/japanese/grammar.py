@@ -99,6 +99,13 @@ def _ends_in_set_phrase(sentence: str) -> bool:
     return any(bare.endswith(phrase) for phrase in SET_PHRASES)
 
 
+def _adjective_exclamation(sentence: str, tokens: list[Token]) -> bool:
+    """A sentence that is one adjective and an exclamation mark (すごい！, おいしいね！): what a
+    speaker of any register exclaims; the same adjective stated (おいしい。) is plain."""
+    exclaimed = _QUOTED.sub("", sentence).rstrip().endswith(("！", "!"))
+    return exclaimed and len(tokens) == 1 and tokens[0].pos == "形容詞"
+
+
 def sentence_register(sentence: str) -> SentenceRegister:
     """The register a sentence's own predicate shows (quotes and set phrases ignored)."""
     tokens = _content_tokens(sentence)
@@ -114,6 +121,8 @@ def sentence_register(sentence: str) -> SentenceRegister:
         return "plain"
     if not tokens:
         return "neutral"
+    if _adjective_exclamation(sentence, tokens):
+        return "neutral"  # すごい！ おいしい！: an exclamation, said in any register
     last = tokens[-1]
     if last.pos == "助動詞" and last.lemma in _PLAIN_AUXILIARIES:
         return "plain"
