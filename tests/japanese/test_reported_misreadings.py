@@ -133,3 +133,51 @@ def test_furigana_of_a_date_never_splits_a_day_word(
     digit is read はつ."""
     segments = [(s.text, s.reading) for s in annotate(surface).furigana if s.reading]
     assert segments[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading", "ruby"),
+    [
+        # a symbol's furigana is its loanword reading, in katakana (a reviewer saw 5%[ぱーせんと])
+        (
+            "その割合は約1%です。",
+            "そのわりあいはやくいっパーセントです。",
+            [("1", "いっ"), ("%", "パーセント")],
+        ),
+        (
+            "購入金額の80%まで",
+            "こうにゅうきんがくのはちじゅっパーセントまで",
+            [("80", "はちじゅっ"), ("%", "パーセント")],
+        ),
+        ("3kgです", "さんキロです", [("3", "さん"), ("kg", "キロ")]),
+        ("10cm", "じゅっセンチ", [("10", "じゅっ"), ("cm", "センチ")]),
+        ("500mlの水", "ごひゃくミリリットルのみず", [("500", "ごひゃく"), ("ml", "ミリリットル")]),
+    ],
+)
+def test_symbols_after_numbers_read_in_katakana(
+    surface: str, reading: str, ruby: list[tuple[str, str]]
+) -> None:
+    text = annotate(surface)
+    assert text.reading == reading
+    segments = [(s.text, s.reading) for s in text.furigana if s.reading]
+    assert [s for s in segments if not any("\u4e00" <= c <= "\u9fff" for c in s[0])] == ruby
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading"),
+    [
+        # 時 after an honorific noun (a warranty leaflet read お買い上げ時 おかいあげとき)
+        (
+            "加入は、商品のお買い上げ時に限ります。",
+            "かにゅうは、しょうひんのおかいあげじにかぎります。",
+        ),
+        ("お申し込み時にお支払いください。", "おもうしこみじにおしはらいください。"),
+        ("ご利用時の注意", "ごりようじのちゅうい"),
+        # and とき everywhere else
+        ("お休みの時", "おやすみのとき"),
+        ("その時", "そのとき"),
+        ("雨が降った時", "あめがふったとき"),
+    ],
+)
+def test_toki_or_ji(surface: str, reading: str) -> None:
+    assert annotate(surface).reading == reading

@@ -61,6 +61,10 @@ _HARDSHIP = frozenset(
 )
 
 
+# Nouns whose 時 is どき, not じ (お昼時 おひるどき, お食事時 おしょくじどき).
+_DOKI = frozenset({"昼", "食事", "夕飯", "晩ご飯"})
+
+
 def _digits(token: Token) -> str | None:
     text = normalize_width(token.surface)
     return text if text.isdigit() else None
@@ -109,6 +113,19 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             and out[-2].surface in _HARDSHIP
         ):
             out.append(replace(token, reading="つら" + token.reading[2:], segments=()))
+        elif (
+            token.surface == "時"
+            and token.reading == "とき"
+            and len(out) >= 2
+            and (
+                (out[-1].pos == "動詞" and out[-1].conj_form.startswith("連用形"))
+                or (out[-1].pos2 == "普通名詞" and out[-1].surface not in _DOKI)
+            )
+            and out[-2].pos == "接頭辞"
+            and out[-2].surface in {"お", "ご", "御"}
+        ):
+            # お買い上げ時, お申し込み時, ご利用時: 時 right after an honorific noun is じ
+            out.append(replace(token, reading="じ", segments=(("時", "じ"),)))
         elif (
             token.surface == "で"
             and nxt is not None

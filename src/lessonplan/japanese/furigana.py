@@ -39,13 +39,21 @@ def align(surface: str, reading: str) -> list[FuriganaSegment]:
     ]
 
 
+def _ruby_kana(text: str, kana: str) -> str:
+    """Furigana are hiragana, except over a symbol: its reading is a loanword's, written in
+    katakana as in print (5%[パーセント], 3㎏[キロ])."""
+    if not has_kanji(text) and not any(c.isdigit() for c in text):
+        return kana
+    return to_hiragana(kana)
+
+
 def segments(tokens: list[Token]) -> list[FuriganaSegment]:
     """Furigana segments for a whole text; consecutive kana-only pieces are merged."""
     out: list[FuriganaSegment] = []
     for token in tokens:
         if token.segments:
             pieces = [
-                FuriganaSegment(text=text, reading=None if kana is None else to_hiragana(kana))
+                FuriganaSegment(text=text, reading=None if kana is None else _ruby_kana(text, kana))
                 for text, kana in token.segments
             ]
         elif has_kanji(token.surface):
