@@ -17,6 +17,10 @@ from lessonplan.japanese.grammar import sentence_register
         ("でしょ？", "plain"),
         ("雨が降るでしょ。", "plain"),
         ("そうでしょう。", "polite"),
+        ("雨が降るでしょう。", "polite"),
+        # a grandmother's casual でしょう after ちゃう (two reviewers: not polite)
+        ("季節の味を伝える場がなくなっちゃうでしょう。", "plain"),
+        ("そんなことしたら、困っちゃうでしょう。", "plain"),
         ("食べて。", "plain"),
         ("食べてください。", "polite"),
         ("すごい！", "neutral"),  # a polite colleague's exclamation

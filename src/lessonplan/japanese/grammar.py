@@ -86,9 +86,16 @@ def _content_tokens(sentence: str) -> list[Token]:
     return [t for t in tokenize(text) if not t.is_punctuation]
 
 
-def _is_polite(token: Token, following: Token | None) -> bool:
+# Colloquial contractions (なくなっちゃう, 忘れちゃう): a でしょう after one is a casual speaker's
+# "you see", not polite speech, which says なくなってしまうでしょう.
+_CONTRACTIONS = {"ちゃう", "じゃう", "ちまう", "じまう"}
+
+
+def _is_polite(token: Token, following: Token | None, previous: Token | None = None) -> bool:
     if token.pos == "助動詞" and token.surface == "でしょ":
         return following is not None and following.surface == "う"  # でしょ？ is plain
+    if token.pos == "助動詞" and token.surface == "でしょう":
+        return previous is None or previous.lemma not in _CONTRACTIONS
     if token.pos == "助動詞" and token.lemma in {"です", "ます"}:
         return True
     return token.pos == "動詞" and token.base in {"くださる", "下さる"}
@@ -110,15 +117,18 @@ def sentence_register(sentence: str) -> SentenceRegister:
     """The register a sentence's own predicate shows (quotes and set phrases ignored)."""
     tokens = _content_tokens(sentence)
     if any(
-        _is_polite(t, tokens[i + 1] if i + 1 < len(tokens) else None) for i, t in enumerate(tokens)
+        _is_polite(
+            t, tokens[i + 1] if i + 1 < len(tokens) else None, tokens[i - 1] if i else None
+        )
+        for i, t in enumerate(tokens)
     ):
         return "polite"
     if _ends_in_set_phrase(sentence):
         return "neutral"  # はい、お大事に。 / 説明していただいて、ありがとうございました。
     while tokens and tokens[-1].pos == "助詞" and tokens[-1].surface in _FINAL_PARTICLES:
         tokens.pop()
-    if tokens and tokens[-1].pos == "助動詞" and tokens[-1].surface == "でしょ":
-        return "plain"
+    if tokens and tokens[-1].pos == "助動詞" and tokens[-1].surface in {"でしょ", "でしょう"}:
+        return "plain"  # でしょ, or でしょう after a contraction (polite ones returned above)
     if not tokens:
         return "neutral"
     if _adjective_exclamation(sentence, tokens):
