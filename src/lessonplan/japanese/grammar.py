@@ -117,9 +117,7 @@ def sentence_register(sentence: str) -> SentenceRegister:
     """The register a sentence's own predicate shows (quotes and set phrases ignored)."""
     tokens = _content_tokens(sentence)
     if any(
-        _is_polite(
-            t, tokens[i + 1] if i + 1 < len(tokens) else None, tokens[i - 1] if i else None
-        )
+        _is_polite(t, tokens[i + 1] if i + 1 < len(tokens) else None, tokens[i - 1] if i else None)
         for i, t in enumerate(tokens)
     ):
         return "polite"
