@@ -88,6 +88,10 @@ def test_a_teacher_sees_the_whole_authored_lesson() -> None:
     rp = authored.role_plays[0]
     assert "Learner card" in out and rp.goal in out and "Partner card" in out
     assert rp.success_criteria[0] in out
+    # the card is headed by its own situation, not by the dialogue's scenario it builds on
+    assert rp.scenario != authored.dialogues[0].scenario
+    assert f"r1 {rp.scenario} (polite)" in out
+    assert f"r1 {authored.dialogues[0].scenario}" not in out
 
 
 def test_romaji_instead_of_furigana() -> None:

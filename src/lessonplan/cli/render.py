@@ -203,7 +203,7 @@ def _production_panel(prod: ProductionStage, *, romaji: bool) -> Panel:
 def _interaction_panel(inter: InteractionStage, *, romaji: bool) -> Panel:
     body: list[str] = []
     for rp in inter.role_plays:
-        body.append(f"[bold]{rp.id} {escape(rp.scenario)}[/bold] ({rp.register})")
+        body.append(f"[bold]{rp.id} {escape(rp.title or rp.scenario)}[/bold] ({rp.register})")
         if rp.setting:
             body.append(f"  [italic]{escape(rp.setting)}[/italic]")
         body.append(

@@ -182,6 +182,9 @@ class RolePlay(BaseModel):
 
     id: str
     scenario: str
+    # The card's own situation in a few words, when it is not the scenario's (a role-play takes
+    # the dialogue's scenario further: "Stomach trouble after a trip"); the card's heading.
+    title: str = ""
     setting: str = ""
     learner_role: str
     partner_role: str

@@ -118,7 +118,7 @@ def render_markdown(lesson: Lesson, *, descriptor: CanDoDescriptor | None = None
         out.append("_Not generated._")
     else:
         for rp in inter.role_plays:
-            out += ["", f"### {rp.scenario} ({rp.register})", ""]
+            out += ["", f"### {rp.title or rp.scenario} ({rp.register})", ""]
             if rp.setting:
                 out += [f"_{rp.setting}_", ""]
             out.append(

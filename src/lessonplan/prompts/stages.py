@@ -35,7 +35,7 @@ from lessonplan.prompts.planner import (
 )
 from lessonplan.providers.base import LLMRequest
 
-STAGE_PROMPT_VERSION = "stages-v2"
+STAGE_PROMPT_VERSION = "stages-v3"
 
 STAGE_SCHEMAS: dict[StageName, str] = {
     "content": "ContentStage",
@@ -132,8 +132,9 @@ using them, set in the situation of the dialogue or reading but not copying thei
     "interaction": """\
 The interaction stage (the content block holds the lesson's dialogue and reading):
 - role_plays: one per plan scenario, ids r1, r2, …, building on the dialogue: the same situation \
-taken further or varied; scenario = the plan scenario's name; learner_role and partner_role are \
-its role labels; register = the learner role's register.
+taken further or varied; scenario = the plan scenario's name; title = the card's own situation \
+in a few words; learner_role and partner_role are its role labels; register = the learner \
+role's register.
 - goal in the metalanguage; partner_lines (new lines the partner says, not copied from the \
 dialogue) and useful_expressions use bucket items, key expressions and the discourse markers; \
 grammar_ids lists the plan grammar functions practised.

@@ -380,7 +380,7 @@ def build_interaction(lesson: AuthoredLesson, plan: DomainPlan) -> InteractionSt
         if scenario is None:
             continue
         learner = next(r for r in scenario.roles if r.label == rp.learner_role)
-        setting = rp.setting if scenario.name == rp.scenario else f"{rp.scenario}. {rp.setting}"
+        title = "" if scenario.name == rp.scenario else rp.scenario  # the card's own heading
         grammar_ids = [gid for key in rp.grammar if (gid := grammar_id_for(lesson, plan, key))]
         drafts.append(
             (
@@ -388,7 +388,8 @@ def build_interaction(lesson: AuthoredLesson, plan: DomainPlan) -> InteractionSt
                 RolePlay(
                     id="",
                     scenario=scenario.name,
-                    setting=setting.strip(),
+                    title=title,
+                    setting=rp.setting.strip(),
                     learner_role=rp.learner_role,
                     partner_role=rp.partner_role,
                     register=rp.register,
