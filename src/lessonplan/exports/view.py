@@ -26,13 +26,21 @@ def is_japanese_lesson(lesson: Lesson, descriptor: CanDoDescriptor | None) -> bo
     return any(w.text.reading or has_kana(w.text.surface) for w in content.words)
 
 
+def lesson_language(lesson: Lesson, descriptor: CanDoDescriptor | None) -> str:
+    """The language tag of the lesson's texts: its descriptor's, else ``ja`` for a Japanese
+    lesson and ``und`` (undetermined) for another."""
+    if descriptor is not None:
+        return descriptor.target_language
+    return "ja" if is_japanese_lesson(lesson, None) else "und"
+
+
 def lesson_context(
     lesson: Lesson, *, descriptor: CanDoDescriptor | None, copy: str = "teacher"
 ) -> dict[str, Any]:
     """The stages as models, and how to write the target language: ``japanese`` (readings,
     furigana and romaji exist), its ``language`` tag, quotation marks and list separator."""
     japanese = is_japanese_lesson(lesson, descriptor)
-    language = descriptor.target_language if descriptor is not None else ("ja" if japanese else "")
+    language = lesson_language(lesson, descriptor)
     content = lesson.stage_data("content")
     comp = lesson.stage_data("comprehension")
     prod = lesson.stage_data("production")
@@ -49,7 +57,7 @@ def lesson_context(
         "interaction": inter if isinstance(inter, InteractionStage) else None,
         "stages": lesson.stages,
         "japanese": japanese,
-        "language": language or "und",
+        "language": language,
         "quotes": ("「", "」") if japanese else ("“", "”"),
         "list_sep": "、" if japanese else ", ",
     }

@@ -22,7 +22,7 @@ from lessonplan.catalog.search import CatalogQuery
 from lessonplan.domain.lesson import STAGES, Lesson, StageName
 from lessonplan.domain.review import LEARNER_VISIBLE, REVIEW_STATES, TRANSITIONS, parse_state
 from lessonplan.errors import BadInputError, LessonplanError, UnknownLessonError, UsageError
-from lessonplan.exports.view import is_japanese_lesson
+from lessonplan.exports.view import is_japanese_lesson, lesson_language
 from lessonplan.service.precompile import stage_cost
 from lessonplan.service.runtime import Runtime
 from lessonplan.studio.session import (
@@ -433,9 +433,7 @@ async def lesson_page(
         states=REVIEW_STATES,
         stage_names=STAGES,
         japanese=japanese,
-        lang=descriptor.target_language
-        if descriptor is not None
-        else ("ja" if japanese else "und"),
+        lang=lesson_language(lesson, descriptor),
     )
 
 
