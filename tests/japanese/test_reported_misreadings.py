@@ -173,6 +173,11 @@ def test_symbols_after_numbers_read_in_katakana(
         ),
         ("お申し込み時にお支払いください。", "おもうしこみじにおしはらいください。"),
         ("ご利用時の注意", "ごりようじのちゅうい"),
+        # どき after the words that take it, with or without お (a reviewer read お昼時 おひるとき)
+        ("お昼時は混みます。", "おひるどきはこみます。"),
+        ("お食事時のお電話はご遠慮ください。", "おしょくじどきのおでんわはごえんりょください。"),
+        ("食事時", "しょくじどき"),
+        ("年末は書き入れ時です。", "ねんまつはかきいれどきです。"),
         # and とき everywhere else
         ("お休みの時", "おやすみのとき"),
         ("その時", "そのとき"),
@@ -181,3 +186,15 @@ def test_symbols_after_numbers_read_in_katakana(
 )
 def test_toki_or_ji(surface: str, reading: str) -> None:
     assert annotate(surface).reading == reading
+
+
+@pytest.mark.parametrize(
+    ("surface", "romaji"),
+    [
+        ("ご利用時の注意", "goriyōji no chūi"),
+        ("お昼時は混みます。", "ohirudoki wa komimasu."),
+        ("雨が降った時", "ame ga futta toki"),
+    ],
+)
+def test_ji_and_doki_join_their_word_in_romaji(surface: str, romaji: str) -> None:
+    assert annotate(surface).romaji == romaji

@@ -61,8 +61,9 @@ _HARDSHIP = frozenset(
 )
 
 
-# Nouns whose 時 is どき, not じ (お昼時 おひるどき, お食事時 おしょくじどき).
-_DOKI = frozenset({"昼", "食事", "夕飯", "晩ご飯"})
+# Words whose 時 is どき, with or without お (お昼時 おひるどき, 食事時 しょくじどき,
+# 書き入れ時 かきいれどき), where the dictionary gives とき or じ.
+_DOKI = frozenset({"昼", "食事", "夕飯", "晩ご飯", "昼飯", "書き入れ", "引け", "潮"})
 
 
 def _digits(token: Token) -> str | None:
@@ -113,6 +114,8 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             and out[-2].surface in _HARDSHIP
         ):
             out.append(replace(token, reading="つら" + token.reading[2:], segments=()))
+        elif token.surface == "時" and prev is not None and prev.surface in _DOKI:
+            out.append(replace(token, reading="どき", pos="接尾辞", segments=(("時", "どき"),)))
         elif (
             token.surface == "時"
             and token.reading == "とき"
@@ -125,7 +128,7 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             and out[-2].surface in {"お", "ご", "御"}
         ):
             # お買い上げ時, お申し込み時, ご利用時: 時 right after an honorific noun is じ
-            out.append(replace(token, reading="じ", segments=(("時", "じ"),)))
+            out.append(replace(token, reading="じ", pos="接尾辞", segments=(("時", "じ"),)))
         elif (
             token.surface == "で"
             and nxt is not None

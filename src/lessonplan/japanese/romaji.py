@@ -153,6 +153,8 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
         return True
     if token.surface in _BOUND_NOUNS and token.pos == "名詞":
         return last.pos == "名詞"
+    if token.surface == "時" and token.reading in {"じ", "どき"}:  # riyōji, shokujidoki
+        return last.pos == "名詞" or last.conj_form.startswith("連用形")
     if token.pos == "形容詞" and token.pos2 == "非自立可能":
         return last.pos in _ATTACHING_POS and last.conj_form.startswith("連用形")
     return (
