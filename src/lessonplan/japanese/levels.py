@@ -71,7 +71,9 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
     Every exact match counts and the easiest wins: the written form, the kana reading (given,
     or the word itself when it is kana), the same kanji with other okurigana (曲がる/曲る),
     the word with adverbial と (ゆっくり/ゆっくりと), a voiced kana word's plain form
-    (ぐらい/くらい), and a small supplement for everyday words the lists lack (どんな, 円).
+    (ぐらい/くらい), the verb a noun is the stem of (乗り換え/乗り換える: the lists give many such
+    nouns N1 or N2 beside an N4 verb), and a small supplement for everyday words the lists lack
+    (どんな, 円).
     """
     by_word, by_reading = _index()
     word = word.strip()
@@ -91,4 +93,22 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
         kana = "".join(t.reading for t in tokenize(word))
     if first_kanji is not None and kana:
         candidates.append(_by_kanji_reading().get((first_kanji, to_hiragana(kana))))
+    if first_kanji is not None:
+        candidates += [by_word.get(verb) for verb in _verbs_of_noun(word)]
     return _easiest(candidates)
+
+
+# A noun made from a verb's stem ends in the stem's kana: 乗り換え (乗り換える), 引っ越し.
+_STEM_TO_DICTIONARY = dict(zip("いきぎしちにびみり", "うくぐすつぬぶむる", strict=True))
+
+
+def _verbs_of_noun(word: str) -> list[str]:
+    """The dictionary forms a noun ending in a verb stem may come from (乗り換え → 乗り換える,
+    引っ越し → 引っ越す): a learner who knows the verb knows its noun."""
+    last = word[-1]
+    if len(word) < 2 or not has_kanji(word[:-1]) or not is_kana(last):
+        return []
+    verbs = [word + "る"] if last in "えけげせてねべめれ" or last in _STEM_TO_DICTIONARY else []
+    if last in _STEM_TO_DICTIONARY:
+        verbs.append(word[:-1] + _STEM_TO_DICTIONARY[last])
+    return verbs
