@@ -120,6 +120,14 @@ def test_every_authored_lesson_is_served_as_written(
     )
     assert {t.instruction for t in production.tasks} >= {t.instruction for t in lesson.production}
     assert {r.goal for r in interaction.role_plays} <= {r.goal for r in lesson.role_plays}
+    # The lesson's success criteria are those of the cards it shows (a plain card left out
+    # beside a polite dialogue put "in plain style" next to "です/ます throughout").
+    shown_criteria = {c for r in interaction.role_plays for c in r.success_criteria}
+    assert [
+        c
+        for c in plan.evaluation.success_criteria
+        if c not in shown_criteria and not c.startswith("Performs the Can-Do")
+    ] == []
     # Never a filled slot: every sentence was written for this lesson or quoted from Tatoeba.
     allowed = authored_sentences(lesson) | tatoeba()
     assert [t.surface for t in sentences(stages) if t.surface not in allowed] == []

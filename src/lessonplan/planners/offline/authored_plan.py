@@ -29,6 +29,7 @@ from lessonplan.domain.models import (
     grammar_function_id,
 )
 from lessonplan.planners.offline.authored import AuthoredLesson, AuthoredRolePlay
+from lessonplan.planners.offline.authored_stages import shown_role_plays
 from lessonplan.planners.offline.choose import Choice, normalize_pattern
 
 MIN_ITEMS, MAX_ITEMS = 6, 14
@@ -212,9 +213,11 @@ def _scenarios(lesson: AuthoredLesson, choice: Choice) -> list[Scenario]:
     ]
 
 
-def _criteria(lesson: AuthoredLesson, choice: Choice) -> list[str]:
+def _criteria(lesson: AuthoredLesson, scenarios: list[Scenario]) -> list[str]:
+    """The success criteria of the role-play cards the lesson shows (a card left out, such as
+    the plain one beside a polite dialogue, would contradict the register of those shown)."""
     criteria: list[str] = []
-    for rp in choice.role_plays:
+    for rp, _scenario in shown_role_plays(lesson, scenarios):
         criteria += [c for c in rp.success_criteria if c not in criteria]
     criteria = criteria[:MAX_CRITERIA]
     if len(criteria) < 2:
@@ -238,7 +241,7 @@ def build_authored_plan(
         lex_buckets=_buckets(lesson, choice, kit),
         grammar_functions=_grammar(lesson, choice, kit),
         evaluation=Evaluation(
-            success_criteria=_criteria(lesson, choice),
+            success_criteria=_criteria(lesson, scenarios),
             discourse_markers=discourse_markers(texts, descriptor.level),
         ),
         cultural_themes_en=[n.theme_en for n in lesson.culture_notes],

@@ -362,46 +362,56 @@ def kit_tasks(
 # --- interaction ------------------------------------------------------------------------------
 
 
-def _scenario_for(rp: AuthoredRolePlay, plan: DomainPlan) -> Scenario | None:
+def _scenario_for(rp: AuthoredRolePlay, scenarios: list[Scenario]) -> Scenario | None:
     def has_roles(s: Scenario) -> bool:
         labels = {r.label for r in s.roles}
         return rp.learner_role in labels and rp.partner_role in labels
 
-    named = [s for s in plan.scenarios if s.name == rp.scenario and has_roles(s)]
-    found = named or [s for s in plan.scenarios if has_roles(s)]
+    named = [s for s in scenarios if s.name == rp.scenario and has_roles(s)]
+    found = named or [s for s in scenarios if has_roles(s)]
     return found[0] if found else None
+
+
+def shown_role_plays(
+    lesson: AuthoredLesson, scenarios: list[Scenario]
+) -> list[tuple[AuthoredRolePlay, Scenario]]:
+    """The authored role-plays a lesson on these scenarios shows, each with its scenario: those
+    whose two roles a scenario has, on the learner's register first, at most MAX_ROLE_PLAYS.
+    The plan's success criteria come from these cards, and the interaction stage shows them."""
+    drafts: list[tuple[tuple[int, int], AuthoredRolePlay, Scenario]] = []
+    for i, rp in enumerate(lesson.role_plays):
+        scenario = _scenario_for(rp, scenarios)
+        if scenario is None:
+            continue
+        learner = next(r for r in scenario.roles if r.label == rp.learner_role)
+        drafts.append(((int(learner.register != rp.register), i), rp, scenario))
+    return [(rp, scenario) for _, rp, scenario in sorted(drafts, key=lambda d: d[0])][
+        :MAX_ROLE_PLAYS
+    ]
 
 
 def build_interaction(lesson: AuthoredLesson, plan: DomainPlan) -> InteractionStage:
     """Role-plays that build on the plan's scenarios: on the shown dialogue's register first."""
-    drafts: list[tuple[tuple[int, int], RolePlay]] = []
-    for i, rp in enumerate(lesson.role_plays):
-        scenario = _scenario_for(rp, plan)
-        if scenario is None:
-            continue
-        learner = next(r for r in scenario.roles if r.label == rp.learner_role)
+    chosen: list[RolePlay] = []
+    for rp, scenario in shown_role_plays(lesson, plan.scenarios):
         title = "" if scenario.name == rp.scenario else rp.scenario  # the card's own heading
         grammar_ids = [gid for key in rp.grammar if (gid := grammar_id_for(lesson, plan, key))]
-        drafts.append(
-            (
-                (int(learner.register != rp.register), i),
-                RolePlay(
-                    id="",
-                    scenario=scenario.name,
-                    title=title,
-                    setting=rp.setting.strip(),
-                    learner_role=rp.learner_role,
-                    partner_role=rp.partner_role,
-                    register=rp.register,
-                    goal=rp.goal,
-                    partner_lines=[_tt(p) for p in rp.partner_lines],
-                    useful_expressions=[_tt(p) for p in rp.useful_expressions],
-                    grammar_ids=grammar_ids,
-                    success_criteria=list(rp.success_criteria),
-                ),
+        chosen.append(
+            RolePlay(
+                id="",
+                scenario=scenario.name,
+                title=title,
+                setting=rp.setting.strip(),
+                learner_role=rp.learner_role,
+                partner_role=rp.partner_role,
+                register=rp.register,
+                goal=rp.goal,
+                partner_lines=[_tt(p) for p in rp.partner_lines],
+                useful_expressions=[_tt(p) for p in rp.useful_expressions],
+                grammar_ids=grammar_ids,
+                success_criteria=list(rp.success_criteria),
             )
         )
-    chosen = [rp for _, rp in sorted(drafts, key=lambda d: d[0])][:MAX_ROLE_PLAYS]
     return InteractionStage(
         role_plays=[rp.model_copy(update={"id": f"r{i + 1}"}) for i, rp in enumerate(chosen)]
     )
