@@ -47,6 +47,11 @@ def test_reported_wrong_levels_take_the_easiest_exact_match() -> None:
         "エンジニア": "N4",
         "当たり前": "N3",
         "世代": "N2",
+        # the third review: tagged N2 (なにぶん), N1, N1, N2
+        "何分": "N5",
+        "階": "N5",
+        "サイズ": "N4",
+        "メニュー": "N5",
     }
     assert {word: word_level(word) for word in easy} == easy
 

@@ -198,3 +198,44 @@ def test_toki_or_ji(surface: str, reading: str) -> None:
 )
 def test_ji_and_doki_join_their_word_in_romaji(surface: str, romaji: str) -> None:
     assert annotate(surface).romaji == romaji
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading"),
+    [
+        # the third blind review (2026-12-07), every one printed in a lesson
+        ("パスタは何分ゆでますか。", "パスタはなんぷんゆでますか。"),  # not なにぶん
+        ("〜はいくらですか／何分ぐらいですか", "〜はいくらですか／なんぷんぐらいですか"),
+        ("〜人家族です", "〜にんかぞくです"),  # a placeholder number of people
+        ("駅から歩いて〜分ぐらいだよ", "えきからあるいて〜ふんぐらいだよ"),  # minutes, not ぶん
+        ("「本町」のバス停", "「ほんまち」のバスてい"),
+        ("店長の平野です。", "てんちょうのひらのです。"),  # the surname, not へいや (a plain)
+        ("関東平野", "かんとうへいや"),
+        ("十分", "じゅうぶん"),  # a vocabulary entry on its own: enough
+        ("駅まで十分ぐらいです。", "えきまでじゅっぷんぐらいです。"),
+        ("一戸建てかマンションか", "いっこだてかマンションか"),
+        ("年の違う子ども", "としのちがうこども"),
+        ("塾の費用が年に数十万円かかる", "じゅくのひようがねんにすうじゅうまんえんかかる"),
+        ("日本ではレジ袋が有料です。", "にほんではレジぶくろがゆうりょうです。"),
+    ],
+)
+def test_third_review_misreadings(surface: str, reading: str) -> None:
+    assert annotate(surface).reading == reading
+
+
+@pytest.mark.parametrize(
+    ("surface", "romaji"),
+    [
+        ("湖の近く", "mizuumi no chikaku"),  # two vowels the dictionary pronounces apart
+        ("小売り", "kouri"),
+        ("井上さん", "inoue-san"),
+        ("東京", "tōkyō"),  # a long vowel stays long
+        ("そっか。", "sokka."),  # a word does not end in っ
+        ("お祭りに行ったりしたい", "omatsuri ni ittari shitai"),
+        ("タクシーを呼んだり", "takushī o yondari"),
+        ("太鼓とさんしんの音", "taiko to sanshin no oto"),  # not と + honorific さん
+        ("田中さんと", "tanaka-san to"),
+    ],
+)
+def test_third_review_romaji(surface: str, romaji: str) -> None:
+    assert annotate(surface).romaji == romaji

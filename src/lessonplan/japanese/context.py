@@ -7,6 +7,9 @@
 - 十分 is じゅっぷん (ten minutes) before かかる, ぐらい, 前, 後…, else じゅうぶん (enough).
 - 辛い is つらい after a hardship noun and が/は/も (仕事が辛い), else からい (カレーが辛い).
 - でも opening a sentence is one word, the conjunction (demo), not で + も.
+- By their neighbours (:func:`_by_neighbours`): 十分 alone じゅうぶん; 平野 before です/さん
+  ひらの; 年 before の違う/の差 とし, before に + a number ねん; 袋 after a noun ぶくろ (レジ袋);
+  after a placeholder 〜, 分 ふん and 人 before 家族 にん.
 """
 
 from __future__ import annotations
@@ -148,9 +151,58 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             i += 2
             continue
         else:
-            out.append(token)
+            nxt2 = tokens[i + 2] if i + 2 < len(tokens) else None
+            out.append(_by_neighbours(token, prev, nxt, nxt2) or token)
         i += 1
     return out
+
+
+# Surnames the dictionary reads as a common noun (平野 へいや, a plain), read as the name before
+# what follows a name (店長の平野です, 平野さん).
+_SURNAMES = {"平野": "ひらの"}
+_AFTER_A_NAME = frozenset(
+    {"です", "でございます", "と", "さん", "様", "さま", "くん", "君", "先生", "氏"}
+    | {"部長", "課長", "店長", "社長", "係長"}
+)
+# What follows 人 when 〜人 is a number of people (〜人家族, 〜人で), not a nationality (〜人です).
+_PEOPLE_AFTER = frozenset({"家族", "分", "で", "ぐらい", "くらい", "前", "ずつ"})
+
+
+def _by_neighbours(
+    token: Token, prev: Token | None, nxt: Token | None, nxt2: Token | None
+) -> Token | None:
+    """A token read by its neighbours, or ``None`` when they change nothing."""
+    surface, reading = token.surface, token.reading
+    alone = (nxt is None or nxt.is_punctuation) and (prev is None or prev.is_punctuation)
+    after_number = prev is not None and _number(prev)
+    if surface == "十分" and reading == "じゅっぷん" and alone:
+        return _reread(token, "じゅうぶん")  # a word on its own (a vocabulary list): enough
+    if surface in _SURNAMES and nxt is not None and nxt.surface in _AFTER_A_NAME:
+        return _reread(token, _SURNAMES[surface])
+    if (
+        surface == "年"
+        and reading == "ねん"
+        and not after_number
+        and nxt
+        and nxt.surface == "の"
+        and nxt2
+        and nxt2.surface.startswith(("違", "差", "離"))
+    ):
+        return _reread(token, "とし")  # 年の違う, 年の差: age
+    if surface == "年" and reading == "とし" and nxt and nxt.surface == "に" and nxt2:
+        return _reread(token, "ねん") if _number(nxt2) else None  # 年に数十万円: a year
+    if surface == "袋" and reading == "ふくろ" and prev and prev.pos == "名詞" and not after_number:
+        return replace(_reread(token, "ぶくろ"), pos="接尾辞")  # レジ袋: the compound voices
+    if prev is not None and prev.surface in _TILDES:  # a placeholder for a number
+        if surface == "分" and reading == "ぶん":
+            return _reread(token, "ふん")  # 〜分ぐらい: minutes
+        if surface == "人" and reading == "ひと" and nxt and nxt.surface in _PEOPLE_AFTER:
+            return _reread(token, "にん")  # 〜人家族
+    return None
+
+
+def _reread(token: Token, reading: str) -> Token:
+    return replace(token, reading=reading, segments=((token.surface, reading),))
 
 
 def _read_as(token: Token, reading: str, *, pos: str, pos2: str) -> Token:

@@ -131,6 +131,15 @@ def _verb_final_u(token: Token) -> bool:
     )
 
 
+def _pron_flags(token: Token, kana: str) -> list[bool]:
+    """Which kana may lengthen the vowel before them: not where the dictionary's pronunciation
+    says the two vowels are both pronounced (湖 ミズウミ mizuumi, 小売り コウリ kouri)."""
+    pron = to_hiragana(token.pron)
+    if len(pron) != len(kana):
+        return [True] * len(kana)
+    return [not (c in "うお" and p == c) for c, p in zip(kana, pron, strict=True)]
+
+
 def _long_a(token: Token) -> bool:
     """ああ is one long vowel in お母さん, おばあさん, まあ, じゃあ; elsewhere two morphemes
     meet (場合 baai, からあげ karaage)."""
@@ -147,10 +156,12 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
         return True
     if token.pos == "助動詞":
         return token.lemma not in {"です", "だ"}
-    if token.pos == "助詞" and token.pos2 == "接続助詞" and token.surface in _ENDINGS:
-        return last.pos in _ATTACHING_POS
+    if last.surface.endswith(("っ", "ッ")):
+        return True  # a word does not end in っ (そっか sokka)
+    if token.pos == "助詞" and token.pos2 in {"接続助詞", "副助詞"} and token.surface in _ENDINGS:
+        return last.pos in _ATTACHING_POS  # 行ったり ittari, 食べて tabete
     if token.pos == "接尾辞":
-        return True
+        return not (last.pos == "助詞" and token.surface in _HONORIFICS)
     if token.surface in _BOUND_NOUNS and token.pos == "名詞":
         return last.pos == "名詞"
     if token.surface == "時" and token.reading in {"じ", "どき"}:  # riyōji, shokujidoki
@@ -191,7 +202,7 @@ def _unit_romaji(unit: list[Token]) -> str:
         if (out or kana) and token.pos == "接尾辞" and token.surface in _HONORIFICS:
             flush()
             out += "-"
-        token_flags = [True] * len(text)
+        token_flags = _pron_flags(token, text)
         if kana:
             token_flags[0] = False
         if _verb_final_u(token):
