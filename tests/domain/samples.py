@@ -148,6 +148,12 @@ def content_stage() -> ContentStage:
                 "sentences": [
                     t("私の町には有名なお城があります。", "My town has a famous castle."),
                     t("ラーメンがとてもおいしいです。", "The ramen is very tasty."),
+                    # the listed words are used (lesson.words_unused)
+                    t("駅の近くに新しい公園と小さい神社があります。", "Near the station..."),
+                    t("古いお寺も見ることができます。", "You can also see an old temple."),
+                    t("寿司や、うどんやそばの店もあります。", "There are sushi, udon and soba."),
+                    t("ここから、あそこのお城まで歩いて行きます。", "From here we walk there."),
+                    t("友達と話しながら、私が町を案内します。", "I show my friends the town."),
                 ],
             },
             "phrases": [t("まず"), t("次に")],

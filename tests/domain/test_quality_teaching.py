@@ -159,6 +159,29 @@ def test_key_expressions_must_appear(plan: DomainPlan) -> None:
     assert issues[0].path == "$.plan.key_expressions[0]"
 
 
+def test_a_listed_word_no_text_uses_is_reported(plan: DomainPlan) -> None:
+    stages = _stages()
+    content = stages["content"].model_dump(mode="json")
+    content["words"] += [
+        {"text": {"surface": "かわいい"}, "bucket": "Descriptive Adjectives"},
+        {"text": {"surface": "若い"}, "bucket": "Descriptive Adjectives"},
+    ]
+    stages["content"] = content
+    issues = [i for i in check_lesson(stages, plan, None) if i.code == "lesson.words_unused"]
+    assert [(i.severity, i.path) for i in issues] == [("warning", "$.stages.content.data.words")]
+    assert issues[0].message.startswith("2 of the 23 listed words appear in no dialogue")
+    assert issues[0].message.endswith(": かわいい, 若い.")
+    # a word used in an inflected form is used (歩く as 歩いて, 案内する as 案内します)
+    assert {"歩く", "案内する"} <= {w["text"]["surface"] for w in content["words"]}
+    assert "歩く" not in issues[0].message and "案内する" not in issues[0].message
+    # a Spanish lesson is not checked: its verbs inflect (costar, cuesta) and are not matched
+    assert not [
+        i
+        for i in check_lesson(stages, plan, None, language="es")
+        if i.code == "lesson.words_unused"
+    ]
+
+
 def test_every_plan_grammar_function_is_practised(plan: DomainPlan) -> None:
     stages = _stages()
     production = stages["production"].model_dump(mode="json")

@@ -217,6 +217,7 @@ def test_ji_and_doki_join_their_word_in_romaji(surface: str, romaji: str) -> Non
         ("年の違う子ども", "としのちがうこども"),
         ("塾の費用が年に数十万円かかる", "じゅくのひようがねんにすうじゅうまんえんかかる"),
         ("日本ではレジ袋が有料です。", "にほんではレジぶくろがゆうりょうです。"),
+        ("高知の日曜市", "こうちのにちよういち"),  # a market, not a city
     ],
 )
 def test_third_review_misreadings(surface: str, reading: str) -> None:

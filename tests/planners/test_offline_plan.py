@@ -182,7 +182,8 @@ def test_an_authored_plan_is_the_authored_lesson(descriptor: CanDoDescriptor) ->
     plan = PLANNER.plan(descriptor, EMPTY_PROFILE, EMPTY_KIT)
     assert plan.communicative_function_ja == lesson.function_ja
     assert plan.scenarios[0].name in {d.scenario for d in lesson.dialogues}
-    assert sorted(plan.all_items()) == sorted(w.surface for w in lesson.words)
+    # the lesson's words (those its shown texts use: test_offline_stages checks which)
+    assert set(plan.all_items()) <= {w.surface for w in lesson.words}
     assert [gf.pattern_ja for gf in plan.grammar_functions] == [
         g.pattern_ja for g in lesson.grammar
     ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.lesson import (
     ComprehensionStage,
     ContentStage,
@@ -128,6 +129,13 @@ def test_every_authored_lesson_is_served_as_written(
         for c in plan.evaluation.success_criteria
         if c not in shown_criteria and not c.startswith("Performs the Can-Do")
     ] == []
+    # It lists the authored words its texts use, and no other (a word written only into a
+    # dialogue variant or card it leaves out is not listed: reviewers read those as mistakes).
+    shown_text = "\n".join(t.surface for t in sentences(stages))
+    kit_words = {w.text.surface for w in content.words if w.from_kit}
+    listed = {w.text.surface for w in content.words} - kit_words
+    used = {w.surface for w in lesson.words if contains_word(shown_text, w.surface)}
+    assert listed == used - kit_words
     # Never a filled slot: every sentence was written for this lesson or quoted from Tatoeba.
     allowed = authored_sentences(lesson) | tatoeba()
     assert [t.surface for t in sentences(stages) if t.surface not in allowed] == []

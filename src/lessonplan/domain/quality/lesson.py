@@ -60,6 +60,7 @@ def check_lesson(
     issues: list[QualityIssue] = []
     if set(by_name) >= set(STAGES):  # plan use and repeats are properties of a whole lesson
         issues += _plan_use(by_name, plan, language) + _repeated_lines(by_name, language)
+        issues += _words_unused(by_name, language)
     if kit is None:
         return issues
     for i, word in enumerate(kit.required_words()):
@@ -124,6 +125,31 @@ def _plan_use(
                 error("lesson.key_expression_missing", msg, f"$.plan.key_expressions[{i}]")
             )
     return issues
+
+
+# At most this many unused words are named in the warning.
+_UNUSED_SHOWN = 8
+
+
+def _words_unused(stages: Mapping[StageName, BaseModel], language: str) -> list[QualityIssue]:
+    """Words the content lists that no text the learner works with uses: a teacher would drop
+    them or use them (a dialogue variant left out can take a word's only sentence with it)."""
+    if not is_japanese(language):
+        return []  # only Japanese words are matched in their inflected forms (cuesta, costar)
+    content = stages.get("content")
+    if not isinstance(content, ContentStage) or content.lesson_kind != "dialogue_and_reading":
+        return []  # a vocabulary-and-grammar lesson teaches its words through their examples
+    text = "\n".join(t.surface for _, _, t in _lines(stages))
+    listed = [w.text.surface for w in content.words]
+    unused = [word for word in listed if not uses_word(text, word, language)]
+    if not unused:
+        return []
+    shown = ", ".join(unused[:_UNUSED_SHOWN]) + ("…" if len(unused) > _UNUSED_SHOWN else "")
+    msg = (
+        f"{len(unused)} of the {len(listed)} listed words appear in no dialogue, reading, "
+        f"example, model answer or role-play: {shown}."
+    )
+    return [warning("lesson.words_unused", msg, "$.stages.content.data.words")]
 
 
 def _lines(stages: Mapping[StageName, BaseModel]) -> Iterator[tuple[str, str, TargetText]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from lessonplan.domain.inflection import contains_word
 from lessonplan.domain.models import (
     CanDoDescriptor,
     DomainPlan,
@@ -134,14 +135,33 @@ def kit_grammar_missing(lesson: AuthoredLesson, kit: PrelessonKit) -> list[tuple
     return out
 
 
-def _buckets(lesson: AuthoredLesson, choice: Choice, kit: PrelessonKit) -> list[LexBucket]:
+def _buckets(
+    lesson: AuthoredLesson, choice: Choice, kit: PrelessonKit, scenarios: list[Scenario]
+) -> list[LexBucket]:
+    """The kit's missing words, then the lesson's words that the texts it shows use: a word
+    written only into a dialogue variant or a role-play card the profile leaves out is not
+    listed (a teacher reads a listed word nowhere in the lesson as a mistake)."""
     groups: dict[str, list[str]] = {}
     extra = kit_words_missing(lesson, kit)
     if extra:
         groups[KIT_BUCKET] = extra
+    shown = _shown_text(lesson, choice, scenarios)
     for word in choice.words:
-        groups.setdefault(word.bucket, []).append(word.surface)
+        if contains_word(shown, word.surface):
+            groups.setdefault(word.bucket, []).append(word.surface)
     return regroup(list(groups.items()))
+
+
+def _shown_text(lesson: AuthoredLesson, choice: Choice, scenarios: list[Scenario]) -> str:
+    """The texts a lesson on this choice shows: its dialogue, the reading, the grammar examples,
+    the production model answers and the lines of the role-play cards it shows."""
+    texts = [t.surface for t in choice.dialogue.turns]
+    texts += [s.surface for s in lesson.reading.sentences]
+    texts += [e.surface for g in lesson.grammar for e in g.examples]
+    texts += [t.model_answer.surface for t in lesson.production]
+    for rp, _scenario in shown_role_plays(lesson, scenarios):
+        texts += [p.surface for p in (*rp.partner_lines, *rp.useful_expressions)]
+    return "\n".join(texts)
 
 
 def _grammar(lesson: AuthoredLesson, choice: Choice, kit: PrelessonKit) -> list[GrammarFunction]:
@@ -238,7 +258,7 @@ def build_authored_plan(
         communicative_function_en=lesson.function_en[:1].upper() + lesson.function_en[1:],
         communicative_function_ja=lesson.function_ja,
         scenarios=scenarios,
-        lex_buckets=_buckets(lesson, choice, kit),
+        lex_buckets=_buckets(lesson, choice, kit, scenarios),
         grammar_functions=_grammar(lesson, choice, kit),
         evaluation=Evaluation(
             success_criteria=_criteria(lesson, scenarios),
