@@ -240,3 +240,22 @@ def test_third_review_misreadings(surface: str, reading: str) -> None:
 )
 def test_third_review_romaji(surface: str, romaji: str) -> None:
     assert annotate(surface).romaji == romaji
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading"),
+    [
+        # a notice's days (the mender could not write もえるゴミ：月・木: がつ・き)
+        ("もえるゴミ：月・木", "もえるゴミ：げつ・もく"),
+        ("毎週月・水・金", "まいしゅうげつ・すい・きん"),
+        ("5月3日（土）", "ごがつみっか（ど）"),
+        ("受付：月〜金", "うけつけ：げつからきん"),
+        ("月曜日〜金曜日", "げつようびからきんようび"),
+        # a kanji that is not a day keeps its word
+        ("水・お茶", "みず・おちゃ"),
+        ("金・銀・銅", "きん・ぎん・どう"),
+        ("今月は休みです", "こんげつはやすみです"),
+    ],
+)
+def test_days_of_the_week_in_one_kanji(surface: str, reading: str) -> None:
+    assert annotate(surface).reading == reading

@@ -40,7 +40,7 @@ _SURU_FORMS = (
 )
 _KURU_KANA_FORMS = ("くる", "くれ", "こな", "こよ", "こら", "こさ", "きま", "きて", "きた", "きな")
 # い-adjective endings after the stem (高|い, く, かった, ければ, さ, そう).
-_ADJ_I_NEXT = ("い", "く", "かっ", "けれ", "さ", "そう")
+_ADJ_I_NEXT = ("い", "く", "かっ", "けれ", "さ", "そう", "すぎ")  # 短すぎます
 
 _E_ROW = set("えけげせぜてでねへべぺめれエケゲセゼテデネヘベペメレ")
 _I_ROW = set("いきぎしじちぢにひびぴみりイキギシジチヂニヒビピミリ")
@@ -91,7 +91,7 @@ def _is_kana(char: str) -> bool:
 
 
 def _ichidan(stem: str) -> set[str]:
-    return {stem + nxt for nxt in _ICHIDAN_NEXT} | {stem + "る"}
+    return {stem + nxt for nxt in _ICHIDAN_NEXT} | {stem + "る", stem + "すぎ"}  # 食べすぎた
 
 
 def _godan(stem: str, ending: str, *, iku: bool = False) -> set[str]:

@@ -7,6 +7,8 @@
 - 十分 is じゅっぷん (ten minutes) before かかる, ぐらい, 前, 後…, else じゅうぶん (enough).
 - 辛い is つらい after a hardship noun and が/は/も (仕事が辛い), else からい (カレーが辛い).
 - でも opening a sentence is one word, the conjunction (demo), not で + も.
+- A day of the week as one kanji, in brackets or joined to another day, is the day (月・木
+  げつ・もく, 3日（土） ど); 〜 between two days is から (:func:`_weekdays`).
 - By their neighbours (:func:`_by_neighbours`): 十分 alone じゅうぶん; 平野 before です/さん
   ひらの; 年 before の違う/の差 とし, before に + a number ねん; 袋 after a noun ぶくろ (レジ袋);
   after a placeholder 〜, 分 ふん and 人 before 家族 にん.
@@ -154,6 +156,56 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             nxt2 = tokens[i + 2] if i + 2 < len(tokens) else None
             out.append(_by_neighbours(token, prev, nxt, nxt2) or token)
         i += 1
+    return _weekdays(out)
+
+
+# A day of the week written as one kanji, in a notice or a schedule: 月・木, 月〜金, 3日（土）.
+_WEEKDAYS = {
+    "月": "げつ",
+    "火": "か",
+    "水": "すい",
+    "木": "もく",
+    "金": "きん",
+    "土": "ど",
+    "日": "にち",
+}
+_DAY_JOINERS = {"・", "、", *_TILDES}
+_OPENING_BRACKETS = {"（", "("}
+_CLOSING_BRACKETS = {"）", ")"}
+
+
+def _weekdays(tokens: list[Token]) -> list[Token]:
+    """One-kanji days of the week read as days (げつ, もく), not as words (がつ, き): a kanji
+    alone in brackets (5月3日（月）), or joined by ・, 、 or 〜 to another day (月・水・金,
+    月〜金曜日); a 〜 between two days is から."""
+
+    def is_day(k: int) -> bool:
+        return 0 <= k < len(tokens) and tokens[k].surface in _WEEKDAYS
+
+    def dayish(k: int) -> bool:
+        return is_day(k) or (0 <= k < len(tokens) and tokens[k].surface.endswith(("曜日", "曜")))
+
+    def joined(k: int) -> bool:
+        before = k >= 2 and tokens[k - 1].surface in _DAY_JOINERS and dayish(k - 2)
+        after = k + 2 < len(tokens) and tokens[k + 1].surface in _DAY_JOINERS and dayish(k + 2)
+        return before or after
+
+    def bracketed(k: int) -> bool:
+        return (
+            0 < k < len(tokens) - 1
+            and tokens[k - 1].surface in _OPENING_BRACKETS
+            and tokens[k + 1].surface in _CLOSING_BRACKETS
+        )
+
+    days = {k for k in range(len(tokens)) if is_day(k) and (joined(k) or bracketed(k))}
+    if not days and not any(t.surface in _TILDES for t in tokens):
+        return tokens
+    out = list(tokens)
+    for k in days:
+        out[k] = _reread(tokens[k], _WEEKDAYS[tokens[k].surface])
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].surface in _TILDES and dayish(k - 1) and dayish(k + 1):
+            out[k] = _read_as(tokens[k], "から", pos="助詞", pos2="格助詞")
     return out
 
 
