@@ -259,3 +259,24 @@ def test_third_review_romaji(surface: str, romaji: str) -> None:
 )
 def test_days_of_the_week_in_one_kanji(surface: str, reading: str) -> None:
     assert annotate(surface).reading == reading
+
+
+@pytest.mark.parametrize(
+    ("surface", "romaji"),
+    [
+        # word division the third review found run together or split
+        ("約2割", "yaku niwari"),
+        ("約15%", "yaku jūgopāsento"),  # a number and its counter are one word
+        ("1年間", "ichinenkan"),
+        ("お聞きください", "okiki kudasai"),
+        ("すごくよかった", "sugoku yokatta"),
+        ("遅らせるらしい", "okuraseru rashii"),
+        # and what stays joined
+        ("高くないです", "takakunai desu"),
+        ("読みやすい", "yomiyasui"),
+        ("食べます", "tabemasu"),
+        ("お茶", "ocha"),
+    ],
+)
+def test_romaji_word_division(surface: str, romaji: str) -> None:
+    assert annotate(surface).romaji == romaji

@@ -55,6 +55,10 @@ _ATTACHING_POS = {"動詞", "形容詞", "助動詞"}
 # Nouns that join the noun before them into one word (日本語 nihongo).
 _LONG_A_POS = {"感動詞", "接続詞", "助詞", "副詞", "助動詞"}
 _BOUND_NOUNS = {"語", "機", "券", "料", "費", "器", "室"}
+# Prefixes written apart (約2割 yaku niwari) and auxiliaries that are words of their own.
+_SPACED_PREFIXES = {"約"}
+_AFTER_NUMBERS = {"割", "倍", "年間"}  # counters the analyser leaves apart from their number
+_SPACED_AUXILIARIES = {"です", "だ", "らしい"}
 
 
 @lru_cache(maxsize=1)
@@ -153,9 +157,9 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
     if last.is_punctuation:
         return False
     if last.pos == "接頭辞":
-        return True
+        return last.surface not in _SPACED_PREFIXES  # ocha, gokazoku; yaku niwari
     if token.pos == "助動詞":
-        return token.lemma not in {"です", "だ"}
+        return token.lemma not in _SPACED_AUXILIARIES  # tabemasu; desu, takai rashii
     if last.surface.endswith(("っ", "ッ")):
         return True  # a word does not end in っ (そっか sokka)
     if token.pos == "助詞" and token.pos2 in {"接続助詞", "副助詞"} and token.surface in _ENDINGS:
@@ -164,13 +168,18 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
         return not (last.pos == "助詞" and token.surface in _HONORIFICS)
     if token.surface in _BOUND_NOUNS and token.pos == "名詞":
         return last.pos == "名詞"
+    if token.surface in _AFTER_NUMBERS and last.pos2 == "数詞":
+        return True  # ni-wari as niwari, ichi nenkan as ichinenkan
     if token.surface == "時" and token.reading in {"じ", "どき"}:  # riyōji, shokujidoki
         return last.pos == "名詞" or last.conj_form.startswith("連用形")
-    if token.pos == "形容詞" and token.pos2 == "非自立可能":
+    if token.pos == "形容詞" and token.pos2 == "非自立可能":  # yomiyasui, takakunai
+        if token.lemma == "良い" and last.pos == "形容詞":
+            return False  # sugoku yokatta: an adverb of degree, not a negation
         return last.pos in _ATTACHING_POS and last.conj_form.startswith("連用形")
     return (
         token.pos == "動詞"
         and token.pos2 == "非自立可能"
+        and token.lemma != "下さる"  # okiki kudasai, as kiite kudasai
         and token.lemma != "為る"
         and last.pos == "動詞"
         and last.conj_form.startswith("連用形")
