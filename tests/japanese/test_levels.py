@@ -52,6 +52,10 @@ def test_reported_wrong_levels_take_the_easiest_exact_match() -> None:
         "階": "N5",
         "サイズ": "N4",
         "メニュー": "N5",
+        # the fourth: 分 N3 (as ぶん), 皿 N3 beside お皿 N5, ゴミ N3 beside ごみ N4
+        "分": "N5",
+        "皿": "N5",
+        "ゴミ": "N4",
     }
     assert {word: word_level(word) for word in easy} == easy
 

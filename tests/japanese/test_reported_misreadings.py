@@ -280,3 +280,25 @@ def test_days_of_the_week_in_one_kanji(surface: str, reading: str) -> None:
 )
 def test_romaji_word_division(surface: str, romaji: str) -> None:
     assert annotate(surface).romaji == romaji
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading", "romaji"),
+    [
+        # a fourth review (LP:015–019): rain falls (ふる), a passenger gets off (おりる)
+        ("雨は何時ごろから降りますか", "あめはなんじごろからふりますか", None),
+        ("雪は夜から降りますよ", "ゆきはよるからふりますよ", None),
+        ("次の駅で降ります", "つぎのえきでおります", None),
+        ("雨の日は、次の駅で降ります", "あめのひは、つぎのえきでおります", None),
+        ("分", "ふん", "fun"),  # a vocabulary entry, minute(s)
+        ("2人分", "ふたりぶん", None),
+        ("かさ", "かさ", "kasa"),  # analysed as two particles
+        ("あおい、誕生日のプレゼント、今日届いたよ！", None, "aoi, tanjōbi no purezento"),
+    ],
+)
+def test_fourth_review_readings(surface: str, reading: str | None, romaji: str | None) -> None:
+    text = annotate(surface)
+    if reading is not None:
+        assert text.reading == reading
+    if romaji is not None:
+        assert text.romaji.startswith(romaji)

@@ -156,7 +156,29 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             nxt2 = tokens[i + 2] if i + 2 < len(tokens) else None
             out.append(_by_neighbours(token, prev, nxt, nxt2) or token)
         i += 1
-    return _weekdays(out)
+    return _falling(_weekdays(out))
+
+
+_FALLING = {"雨", "雪", "あめ", "ゆき", "大雨", "大雪", "にわか雨", "小雨"}
+
+
+def _falling(tokens: list[Token]) -> list[Token]:
+    """降り whose subject is rain or snow is ふり (雨は何時ごろから降りますか), not おり (get off),
+    which the analyser picks when the subject is not right before it: 雨 or 雪 with が, は or
+    も, and no verb or を between (次の駅で降ります, 雨の日は電車を降ります stay おり)."""
+    out = list(tokens)
+    rain = False
+    for k, token in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if token.surface in _FALLING and nxt is not None and nxt.surface in {"が", "は", "も"}:
+            rain = True
+        elif rain and token.surface == "降り" and token.reading == "おり":
+            falls = (("降", "ふ"), ("り", None))
+            out[k] = replace(token, reading="ふり", lemma="降る", segments=falls)
+            rain = False
+        elif token.pos == "動詞" or token.surface == "を" or token.surface in {"。", "！", "？"}:
+            rain = False
+    return out
 
 
 # A day of the week written as one kanji, in a notice or a schedule: 月・木, 月〜金, 3日（土）.
@@ -229,6 +251,8 @@ def _by_neighbours(
     after_number = prev is not None and _number(prev)
     if surface == "十分" and reading == "じゅっぷん" and alone:
         return _reread(token, "じゅうぶん")  # a word on its own (a vocabulary list): enough
+    if surface == "分" and reading == "ぶん" and alone:
+        return _reread(token, "ふん")  # a vocabulary entry "minute(s)", not a portion
     if surface in _SURNAMES and nxt is not None and nxt.surface in _AFTER_A_NAME:
         return _reread(token, _SURNAMES[surface])
     if (

@@ -72,8 +72,9 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
     or the word itself when it is kana), the same kanji with other okurigana (曲がる/曲る),
     the word with adverbial と (ゆっくり/ゆっくりと), a voiced kana word's plain form
     (ぐらい/くらい), the verb a noun is the stem of (乗り換え/乗り換える: the lists give many such
-    nouns N1 or N2 beside an N4 verb), and a small supplement for everyday words the lists lack
-    (どんな, 円).
+    nouns N1 or N2 beside an N4 verb), a noun the lists give with お (皿 as お皿), a katakana
+    word the lists write in hiragana (ゴミ as ごみ), and a small supplement for everyday words
+    the lists lack (どんな, 円).
     """
     by_word, by_reading = _index()
     word = word.strip()
@@ -93,6 +94,10 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
         kana = "".join(t.reading for t in tokenize(word))
     if first_kanji is not None and kana:
         candidates.append(_by_kanji_reading().get((first_kanji, to_hiragana(kana))))
+        if not word.startswith(("お", "ご")):  # 皿 as お皿: the lists give the polite noun
+            candidates.append(_by_kanji_reading().get((first_kanji, "お" + to_hiragana(kana))))
+    if is_kana(word) and to_hiragana(word) != word:  # ゴミ as ごみ
+        candidates.append(by_word.get(to_hiragana(word)))
     if first_kanji is not None:
         candidates += [by_word.get(verb) for verb in _verbs_of_noun(word)]
     return _easiest(candidates)

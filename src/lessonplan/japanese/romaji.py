@@ -226,6 +226,8 @@ def _unit_romaji(unit: list[Token]) -> str:
 
 def romanize(tokens: list[Token]) -> str:
     """The romaji of a token sequence, words spaced, punctuation kept."""
+    if len(tokens) > 1 and all(t.is_particle and t.surface not in _PARTICLES for t in tokens):
+        return _unit_romaji(list(tokens))  # particles alone: a kana word split (かさ kasa)
     units: list[list[Token]] = []
     for token in tokens:
         if units and not token.is_punctuation and _attaches(token, units[-1]):
