@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lessonplan.exports.ruby import ruby_html, strip_furigana
+from lessonplan.exports.ruby import ruby_html, ruby_text, strip_furigana
 from lessonplan.japanese import has_kanji
 from tests.cli.test_cli import cli, db  # noqa: F401  (the db fixture)
 
@@ -127,6 +127,23 @@ def test_md_round_trips_the_text(tmp_path: Path, lesson: dict) -> None:
         assert surface in plain, surface
     turn = lesson["stages"]["content"]["data"]["dialogue"]["turns"][0]["text"]
     assert turn["translation"] in md
+
+
+def test_md_prints_each_criterion_once_and_tags_words(tmp_path: Path, lesson: dict) -> None:
+    md = export(tmp_path, lesson, "md").read_text()
+    cards = lesson["stages"]["interaction"]["data"]["role_plays"]
+    for criterion in {c for rp in cards for c in rp["success_criteria"]}:
+        assert md.count(f"- {criterion}\n") == sum(
+            criterion in rp["success_criteria"] for rp in cards
+        ), criterion  # on its card, not again in a lesson-level list
+    assert "| word | reading | JLPT | meaning |" in md
+    assert "| 薬(くすり) | くすり (kusuri) | N5 |" in md
+
+
+def test_md_reads_a_compound_as_one_run() -> None:
+    assert ruby_text("新幹線で行きます") == "新幹線(しんかんせん)で行(い)きます"
+    assert strip_furigana(ruby_text("新幹線で行きます")) == "新幹線で行きます"
+    assert ruby_text("東京駅") == "東京駅(とうきょうえき)"
 
 
 def test_anki_deck_holds_one_note_per_word_with_stable_ids(tmp_path: Path, lesson: dict) -> None:

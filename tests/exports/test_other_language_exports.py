@@ -101,7 +101,9 @@ def test_a_japanese_lesson_keeps_its_readings_and_marks() -> None:
         created_at=datetime(2026, 12, 7, tzinfo=UTC),
     )
     text = export_lesson(lesson, "md").data.decode()
-    assert "| word | reading | meaning |" in text
+    assert "| word | reading | JLPT | meaning |" in text
+    assert " | N5 | park |" in text  # 公園's tag, as the terminal shows it
     page = export_lesson(lesson, "html").data.decode()
     assert '<html lang="ja">' in page and 'id="t-furigana"' in page and "<ruby>" in page
-    assert "<th>reading</th>" in page
+    assert "<th>reading</th>" in page and "<th>JLPT</th>" in page
+    assert '<td class="jlpt">N5</td>' in page

@@ -293,6 +293,16 @@ def test_romaji_word_division(surface: str, romaji: str) -> None:
         ("分", "ふん", "fun"),  # a vocabulary entry, minute(s)
         ("2人分", "ふたりぶん", None),
         ("かさ", "かさ", "kasa"),  # analysed as two particles
+        ("すごく気に入ったよ", "すごくきにいったよ", "sugoku ki ni itta yo"),  # not はいった
+        ("お気に入りの店", "おきにいりのみせ", None),
+        ("部屋に入ります", "へやにはいります", None),
+        (
+            "一本後の新幹線",
+            "いっぽんあとのしんかんせん",
+            None,
+        ),  # a mender wrote 一本あと to dodge ご
+        ("二つ後の駅", "ふたつあとのえき", None),
+        ("3日後に", "みっかごに", None),
         ("あおい、誕生日のプレゼント、今日届いたよ！", None, "aoi, tanjōbi no purezento"),
     ],
 )

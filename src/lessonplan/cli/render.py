@@ -58,9 +58,9 @@ def _tt(text: TargetText, *, romaji: bool = False) -> str:
 
 
 def _jlpt(surface: str) -> str:
-    from lessonplan.japanese import word_level
+    from lessonplan.exports.view import jlpt_level  # the exports' tag; loaded when shown
 
-    return word_level(surface) or ""
+    return jlpt_level(surface)
 
 
 def provenance_line(p: PlanProvenance) -> str:

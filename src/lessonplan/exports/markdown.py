@@ -13,7 +13,7 @@ from collections.abc import Callable
 from lessonplan.domain.lesson import Lesson, TargetText
 from lessonplan.domain.models import CanDoDescriptor
 from lessonplan.exports.ruby import ruby_text
-from lessonplan.exports.view import lesson_context
+from lessonplan.exports.view import jlpt_level, lesson_context, lesson_criteria
 
 
 def _plain(text: str) -> str:
@@ -59,12 +59,16 @@ def render_markdown(lesson: Lesson, *, descriptor: CanDoDescriptor | None = None
         if content.objective_ja:
             out += ["", ruby(content.objective_ja)]
         if japanese:
-            out += ["", "### Words", "", "| word | reading | meaning |", "|---|---|---|"]
+            out += ["", "### Words", "", "| word | reading | JLPT | meaning |", "|---|---|---|---|"]
         else:  # no readings nor romaji outside Japanese
             out += ["", "### Words", "", "| word | meaning |", "|---|---|"]
         for w in content.words:
             marks = "".join(f" _{m}_" for m, on in (("kit", w.from_kit), ("known", w.known)) if on)
-            reading = f" {w.text.reading} ({w.text.romaji}) |" if japanese else ""
+            reading = (
+                f" {w.text.reading} ({w.text.romaji}) | {jlpt_level(w.text.surface)} |"
+                if japanese
+                else ""
+            )
             out.append(f"| {ruby(w.text.surface)}{marks} |{reading} {w.text.translation} |")
         out += ["", "### Grammar", ""]
         for g in content.grammar:
@@ -133,6 +137,8 @@ def render_markdown(lesson: Lesson, *, descriptor: CanDoDescriptor | None = None
                 out += [f"- {line(e)}" for e in rp.partner_lines]
             out += ["", "Success criteria:", ""]
             out += [f"- {c}" for c in rp.success_criteria]
-    out += ["", "## Success criteria", ""]
-    out += [f"- {c}" for c in plan.evaluation.success_criteria]
+    criteria = lesson_criteria(plan, inter)
+    if criteria:  # those no role-play card above shows
+        out += ["", "## Success criteria", ""]
+        out += [f"- {c}" for c in criteria]
     return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ from lessonplan.domain.lesson import (
     Lesson,
     ProductionStage,
 )
-from lessonplan.domain.models import CanDoDescriptor
+from lessonplan.domain.models import CanDoDescriptor, DomainPlan
 from lessonplan.japanese.kana import has_kana
 
 
@@ -32,6 +32,22 @@ def lesson_language(lesson: Lesson, descriptor: CanDoDescriptor | None) -> str:
     if descriptor is not None:
         return descriptor.target_language
     return "ja" if is_japanese_lesson(lesson, None) else "und"
+
+
+def jlpt_level(surface: str) -> str:
+    """A Japanese word's JLPT level (``N5``…``N1``), or "" when no list has it."""
+    from lessonplan.japanese import word_level  # the lists load on first use
+
+    return word_level(surface) or ""
+
+
+def lesson_criteria(plan: DomainPlan, interaction: InteractionStage | None) -> list[str]:
+    """The lesson's success criteria that no role-play card shows already (an offline lesson's
+    are its cards', which each card lists: the handout printed them twice)."""
+    on_cards = {
+        c for rp in (interaction.role_plays if interaction else []) for c in rp.success_criteria
+    }
+    return [c for c in plan.evaluation.success_criteria if c not in on_cards]
 
 
 def lesson_context(
@@ -60,4 +76,8 @@ def lesson_context(
         "language": language,
         "quotes": ("「", "」") if japanese else ("“", "”"),
         "list_sep": "、" if japanese else ", ",
+        "jlpt": jlpt_level,
+        "lesson_criteria": lesson_criteria(
+            lesson.plan, inter if isinstance(inter, InteractionStage) else None
+        ),
     }

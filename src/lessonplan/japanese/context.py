@@ -156,7 +156,25 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             nxt2 = tokens[i + 2] if i + 2 < len(tokens) else None
             out.append(_by_neighbours(token, prev, nxt, nxt2) or token)
         i += 1
-    return _falling(_weekdays(out))
+    return _ki_ni_iru(_falling(_weekdays(out)))
+
+
+def _ki_ni_iru(tokens: list[Token]) -> list[Token]:
+    """入る after 気に is いる (気に入った きにいった, お気に入り), not はいる (enter)."""
+    out = list(tokens)
+    for k in range(2, len(tokens)):
+        token = tokens[k]
+        if (
+            token.lemma == "入る"
+            and token.reading.startswith("はい")
+            and tokens[k - 1].surface == "に"
+            and tokens[k - 2].surface == "気"
+        ):
+            reading = "い" + token.reading[2:]
+            tail = token.surface[1:]
+            segments = (("入", "い"), (tail, None)) if tail else (("入", "い"),)
+            out[k] = replace(token, reading=reading, segments=segments)
+    return out
 
 
 _FALLING = {"雨", "雪", "あめ", "ゆき", "大雨", "大雪", "にわか雨", "小雨"}
@@ -239,6 +257,8 @@ _AFTER_A_NAME = frozenset(
     | {"部長", "課長", "店長", "社長", "係長"}
 )
 # What follows 人 when 〜人 is a number of people (〜人家族, 〜人で), not a nationality (〜人です).
+# Counters of things in a row (trains, stops), after which 後 is あと: 一本後, 二つ後, 3台後.
+_PLACE_COUNTERS = ("本", "つ", "台", "駅", "番目")
 _PEOPLE_AFTER = frozenset({"家族", "分", "で", "ぐらい", "くらい", "前", "ずつ"})
 
 
@@ -269,6 +289,8 @@ def _by_neighbours(
         return _reread(token, "ねん") if _number(nxt2) else None  # 年に数十万円: a year
     if surface == "袋" and reading == "ふくろ" and prev and prev.pos == "名詞" and not after_number:
         return replace(_reread(token, "ぶくろ"), pos="接尾辞")  # レジ袋: the compound voices
+    if surface == "後" and reading == "ご" and prev and prev.surface.endswith(_PLACE_COUNTERS):
+        return _reread(token, "あと")  # 一本後の電車, 二つ後の駅: a place in a row, not a time
     if prev is not None and prev.surface in _TILDES:  # a placeholder for a number
         if surface == "分" and reading == "ぶん":
             return _reread(token, "ふん")  # 〜分ぐらい: minutes
