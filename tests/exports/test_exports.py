@@ -140,10 +140,10 @@ def test_md_prints_each_criterion_once_and_tags_words(tmp_path: Path, lesson: di
     assert "| 薬(くすり) | くすり (kusuri) | N5 |" in md
 
 
-def test_md_reads_a_compound_as_one_run() -> None:
-    assert ruby_text("新幹線で行きます") == "新幹線(しんかんせん)で行(い)きます"
-    assert strip_furigana(ruby_text("新幹線で行きます")) == "新幹線で行きます"
-    assert ruby_text("東京駅") == "東京駅(とうきょうえき)"
+def test_md_keeps_two_words_readings_apart() -> None:
+    # a merge of adjacent kanji runs read 3回飲んで as 3(さん)回飲(かいの)んで
+    assert ruby_text("3回飲んでください") == "3(さん)回(かい)飲(の)んでください"
+    assert ruby_text("毎日飲んで") == "毎日(まいにち)飲(の)んで"
 
 
 def test_anki_deck_holds_one_note_per_word_with_stable_ids(tmp_path: Path, lesson: dict) -> None:

@@ -54,27 +54,12 @@ def _merged(segs: tuple[FuriganaSegment, ...]) -> list[FuriganaSegment]:
 
 
 def ruby_text(surface: str) -> str:
-    """Each kanji run's reading after it in ASCII brackets: 薬(くすり)を飲(の)む; a compound
-    read in parts is one run (新幹線(しんかんせん), not 新(しん)幹線(かんせん))."""
-    runs: list[FuriganaSegment] = []
-    for seg in segments(surface):
-        prev = runs[-1] if runs else None
-        if (
-            prev is not None
-            and seg.reading
-            and prev.reading
-            and _KANJI_ONLY.fullmatch(seg.text)
-            and _KANJI_ONLY.fullmatch(prev.text)
-        ):
-            runs[-1] = FuriganaSegment(
-                text=prev.text + seg.text, reading=prev.reading + seg.reading
-            )
-            continue
-        runs.append(seg)
-    return "".join(f"{seg.text}({seg.reading})" if seg.reading else seg.text for seg in runs)
-
-
-_KANJI_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]+")
+    """Each kanji run's reading after it in ASCII brackets: 薬(くすり)を飲(の)む. Runs of two
+    words stay apart (回(かい)飲(の)んで, not 回飲(かいの)んで), so a compound the analyser
+    splits is read in parts (新(しん)幹線(かんせん))."""
+    return "".join(
+        f"{seg.text}({seg.reading})" if seg.reading else seg.text for seg in segments(surface)
+    )
 
 
 # A kanji/digit run followed by its kana reading in ASCII brackets, as ruby_text writes it.
