@@ -312,3 +312,33 @@ def test_fourth_review_readings(surface: str, reading: str | None, romaji: str |
         assert text.reading == reading
     if romaji is not None:
         assert text.romaji.startswith(romaji)
+
+
+@pytest.mark.parametrize(
+    ("surface", "reading", "romaji"),
+    [
+        # a fifth review (LP:003–041): readings
+        ("一汁三菜", "いちじゅうさんさい", "ichijūsansai"),  # not しる
+        ("3月27日", "さんがつにじゅうしちにち", None),
+        ("17日", "じゅうしちにち", None),
+        ("お買い上げ日から", "おかいあげびから", "okaiagebi kara"),
+        ("お休みの日", "おやすみのひ", None),
+        ("一袋", "ひとふくろ", "hitofukuro"),
+        # romaji of words the analyser splits
+        ("かさ、ありますか", None, "kasa, arimasu ka"),
+        ("あのう、すみません", None, "anō, sumimasen"),
+        ("いつも", None, "itsumo"),
+        ("もったいない", None, "mottainai"),
+        ("オンラインで", None, "onrain de"),
+        ("チェックインは3時です", None, "chekkuin wa sanji desu"),
+        # and particles that are particles
+        ("では、実は", None, "de wa, jitsu wa"),
+        ("〜のが好き", None, "~no ga suki"),
+    ],
+)
+def test_fifth_review(surface: str, reading: str | None, romaji: str | None) -> None:
+    text = annotate(surface)
+    if reading is not None:
+        assert text.reading == reading
+    if romaji is not None:
+        assert text.romaji == romaji

@@ -404,7 +404,7 @@ def _phrase_prefixes() -> frozenset[str]:
 def _phrase_at(tokens: list[Token], i: int) -> tuple[int, str, str] | None:
     if tokens[i].surface not in _phrase_prefixes():
         return None
-    for length in (3, 2):
+    for length in (4, 3, 2):  # 一汁三菜 is four tokens
         surface = "".join(t.surface for t in tokens[i : i + length])
         if len(tokens) - i >= length and surface in LEXICON.phrases:
             return length, surface, LEXICON.phrases[surface]

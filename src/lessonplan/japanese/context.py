@@ -135,6 +135,19 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             # お買い上げ時, お申し込み時, ご利用時: 時 right after an honorific noun is じ
             out.append(replace(token, reading="じ", pos="接尾辞", segments=(("時", "じ"),)))
         elif (
+            token.surface == "日"
+            and token.reading == "ひ"
+            and len(out) >= 2
+            and (
+                (out[-1].pos == "動詞" and out[-1].conj_form.startswith("連用形"))
+                or out[-1].pos2 == "普通名詞"
+            )
+            and out[-2].pos == "接頭辞"
+            and out[-2].surface in {"お", "ご", "御"}
+        ):
+            # お買い上げ日, お申し込み日: 日 closing an honorific noun is び, as お届け日
+            out.append(replace(token, reading="び", pos="接尾辞", segments=(("日", "び"),)))
+        elif (
             token.surface == "で"
             and nxt is not None
             and nxt.surface == "も"

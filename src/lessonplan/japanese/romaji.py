@@ -186,6 +186,37 @@ def _attaches(token: Token, unit: list[Token]) -> bool:
     )
 
 
+_SENTENCE_MARKS = {"、", "。", "！", "？", "!", "?", "「", "」", "，", "．"}
+
+
+def _split_words(tokens: list[Token]) -> set[int]:
+    """Tokens that join the one before them because the analyser split a kana word: a run of
+    particles standing alone between sentence marks (かさ、 as か + さ), a filler's lengthening
+    (あのう as あの + う)."""
+    joined: set[int] = set()
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        if (
+            token.pos == "感動詞"
+            and token.surface in {"う", "ー"}
+            and k
+            and tokens[k - 1].pos == "感動詞"
+        ):
+            joined.add(k)
+        end = k
+        while (
+            end < len(tokens) and tokens[end].is_particle and tokens[end].surface not in _PARTICLES
+        ):
+            end += 1
+        alone_before = k == 0 or tokens[k - 1].surface in _SENTENCE_MARKS
+        alone_after = end == len(tokens) or tokens[end].surface in _SENTENCE_MARKS
+        if end - k >= 2 and alone_before and alone_after:
+            joined.update(range(k + 1, end))
+        k = max(end, k + 1)
+    return joined
+
+
 def _unit_romaji(unit: list[Token]) -> str:
     """One word's romaji: its tokens' kana romanised together (っ and ん see across tokens)."""
     out = ""
@@ -211,8 +242,9 @@ def _unit_romaji(unit: list[Token]) -> str:
         if (out or kana) and token.pos == "接尾辞" and token.surface in _HONORIFICS:
             flush()
             out += "-"
-        token_flags = _pron_flags(token, text)
-        if kana:
+        filler = token.pos == "感動詞" and token.surface == "う"  # あのう: anō
+        token_flags = [True] if filler else _pron_flags(token, text)
+        if kana and not filler:
             token_flags[0] = False
         if _verb_final_u(token):
             token_flags[-1] = False
@@ -226,11 +258,10 @@ def _unit_romaji(unit: list[Token]) -> str:
 
 def romanize(tokens: list[Token]) -> str:
     """The romaji of a token sequence, words spaced, punctuation kept."""
-    if len(tokens) > 1 and all(t.is_particle and t.surface not in _PARTICLES for t in tokens):
-        return _unit_romaji(list(tokens))  # particles alone: a kana word split (かさ kasa)
     units: list[list[Token]] = []
-    for token in tokens:
-        if units and not token.is_punctuation and _attaches(token, units[-1]):
+    joined = _split_words(tokens)
+    for k, token in enumerate(tokens):
+        if units and not token.is_punctuation and (k in joined or _attaches(token, units[-1])):
             units[-1].append(token)
         else:
             units.append([token])
