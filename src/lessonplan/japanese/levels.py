@@ -73,8 +73,8 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
     the word with adverbial と (ゆっくり/ゆっくりと), a voiced kana word's plain form
     (ぐらい/くらい), the verb a noun is the stem of (乗り換え/乗り換える: the lists give many such
     nouns N1 or N2 beside an N4 verb), a noun the lists give with お (皿 as お皿), a katakana
-    word the lists write in hiragana (ゴミ as ごみ), and a small supplement for everyday words
-    the lists lack (どんな, 円).
+    word the lists write in hiragana (ゴミ as ごみ), an adverb made with に or で (本当に,
+    ぜんぶで), and a small supplement for everyday words the lists lack (どんな, 円).
     """
     by_word, by_reading = _index()
     word = word.strip()
@@ -98,6 +98,9 @@ def word_level(word: str, reading: str = "") -> JlptLevel | None:
             candidates.append(_by_kanji_reading().get((first_kanji, "お" + to_hiragana(kana))))
     if is_kana(word) and to_hiragana(word) != word:  # ゴミ as ごみ
         candidates.append(by_word.get(to_hiragana(word)))
+    stem = word[:-1]
+    if (len(stem) > 1 or has_kanji(stem)) and word[-1] in "にで" and not any(candidates):
+        candidates.append(word_level(stem))  # 本当に, ぜんぶで, 次に
     if first_kanji is not None:
         candidates += [by_word.get(verb) for verb in _verbs_of_noun(word)]
     return _easiest(candidates)
