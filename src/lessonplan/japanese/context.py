@@ -121,32 +121,11 @@ def apply_context(tokens: list[Token]) -> list[Token]:
             out.append(replace(token, reading="つら" + token.reading[2:], segments=()))
         elif token.surface == "時" and prev is not None and prev.surface in _DOKI:
             out.append(replace(token, reading="どき", pos="接尾辞", segments=(("時", "どき"),)))
-        elif (
-            token.surface == "時"
-            and token.reading == "とき"
-            and len(out) >= 2
-            and (
-                (out[-1].pos == "動詞" and out[-1].conj_form.startswith("連用形"))
-                or (out[-1].pos2 == "普通名詞" and out[-1].surface not in _DOKI)
+        elif (suffix := _after_honorific_noun(token, out)) is not None:
+            # お買い上げ時 じ, ご利用時 じ, お買い上げ日 び (as お届け日): closing an honorific noun
+            out.append(
+                replace(token, reading=suffix, pos="接尾辞", segments=((token.surface, suffix),))
             )
-            and out[-2].pos == "接頭辞"
-            and out[-2].surface in {"お", "ご", "御"}
-        ):
-            # お買い上げ時, お申し込み時, ご利用時: 時 right after an honorific noun is じ
-            out.append(replace(token, reading="じ", pos="接尾辞", segments=(("時", "じ"),)))
-        elif (
-            token.surface == "日"
-            and token.reading == "ひ"
-            and len(out) >= 2
-            and (
-                (out[-1].pos == "動詞" and out[-1].conj_form.startswith("連用形"))
-                or out[-1].pos2 == "普通名詞"
-            )
-            and out[-2].pos == "接頭辞"
-            and out[-2].surface in {"お", "ご", "御"}
-        ):
-            # お買い上げ日, お申し込み日: 日 closing an honorific noun is び, as お届け日
-            out.append(replace(token, reading="び", pos="接尾辞", segments=(("日", "び"),)))
         elif (
             token.surface == "で"
             and nxt is not None
@@ -314,6 +293,29 @@ def _by_neighbours(
 
 def _reread(token: Token, reading: str) -> Token:
     return replace(token, reading=reading, segments=((token.surface, reading),))
+
+
+# 時 and 日 closing an honorific noun (お + a noun or a verb's stem): their reading there.
+_HONORIFIC_SUFFIXES = {"時": ("とき", "じ"), "日": ("ひ", "び")}
+
+
+def _after_honorific_noun(token: Token, out: list[Token]) -> str | None:
+    """じ or び for 時 or 日 right after お/ご + a noun or a verb's stem, else ``None``."""
+    if token.surface not in _HONORIFIC_SUFFIXES or len(out) < 2:
+        return None
+    dictionary, suffix = _HONORIFIC_SUFFIXES[token.surface]
+    noun = out[-1]
+    return (
+        suffix
+        if token.reading == dictionary
+        and (
+            (noun.pos == "動詞" and noun.conj_form.startswith("連用形"))
+            or (noun.pos2 == "普通名詞" and noun.surface not in _DOKI)
+        )
+        and out[-2].pos == "接頭辞"
+        and out[-2].surface in {"お", "ご", "御"}
+        else None
+    )
 
 
 def _read_as(token: Token, reading: str, *, pos: str, pos2: str) -> Token:
