@@ -248,9 +248,9 @@ _AFTER_A_NAME = frozenset(
     {"です", "でございます", "と", "さん", "様", "さま", "くん", "君", "先生", "氏"}
     | {"部長", "課長", "店長", "社長", "係長"}
 )
-# What follows 人 when 〜人 is a number of people (〜人家族, 〜人で), not a nationality (〜人です).
 # Counters of things in a row (trains, stops), after which 後 is あと: 一本後, 二つ後, 3台後.
 _PLACE_COUNTERS = ("本", "つ", "台", "駅", "番目")
+# What follows 人 when 〜人 is a number of people (〜人家族, 〜人で), not a nationality (〜人です).
 _PEOPLE_AFTER = frozenset({"家族", "分", "で", "ぐらい", "くらい", "前", "ずつ"})
 
 
@@ -297,6 +297,7 @@ def _reread(token: Token, reading: str) -> Token:
 
 # 時 and 日 closing an honorific noun (お + a noun or a verb's stem): their reading there.
 _HONORIFIC_SUFFIXES = {"時": ("とき", "じ"), "日": ("ひ", "び")}
+_HONORIFICS = frozenset({"お", "ご", "御"})
 
 
 def _after_honorific_noun(token: Token, out: list[Token]) -> str | None:
@@ -304,18 +305,11 @@ def _after_honorific_noun(token: Token, out: list[Token]) -> str | None:
     if token.surface not in _HONORIFIC_SUFFIXES or len(out) < 2:
         return None
     dictionary, suffix = _HONORIFIC_SUFFIXES[token.surface]
-    noun = out[-1]
-    return (
-        suffix
-        if token.reading == dictionary
-        and (
-            (noun.pos == "動詞" and noun.conj_form.startswith("連用形"))
-            or (noun.pos2 == "普通名詞" and noun.surface not in _DOKI)
-        )
-        and out[-2].pos == "接頭辞"
-        and out[-2].surface in {"お", "ご", "御"}
-        else None
-    )
+    prefix, noun = out[-2], out[-1]
+    if token.reading != dictionary or prefix.pos != "接頭辞" or prefix.surface not in _HONORIFICS:
+        return None
+    stem = noun.pos == "動詞" and noun.conj_form.startswith("連用形")
+    return suffix if stem or (noun.pos2 == "普通名詞" and noun.surface not in _DOKI) else None
 
 
 def _read_as(token: Token, reading: str, *, pos: str, pos2: str) -> Token:

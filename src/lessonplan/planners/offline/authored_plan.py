@@ -32,6 +32,7 @@ from lessonplan.domain.models import (
 from lessonplan.planners.offline.authored import AuthoredLesson, AuthoredRolePlay
 from lessonplan.planners.offline.authored_stages import shown_role_plays
 from lessonplan.planners.offline.choose import Choice, normalize_pattern
+from lessonplan.planners.offline.rules import lesson_texts
 
 MIN_ITEMS, MAX_ITEMS = 6, 14
 MIN_BUCKETS, MAX_BUCKETS = 3, 5
@@ -155,13 +156,9 @@ def _buckets(
 def _shown_text(lesson: AuthoredLesson, choice: Choice, scenarios: list[Scenario]) -> str:
     """The texts a lesson on this choice shows: its dialogue, the reading, the grammar examples,
     the production model answers and the lines of the role-play cards it shows."""
-    texts = [t.surface for t in choice.dialogue.turns]
-    texts += [s.surface for s in lesson.reading.sentences]
-    texts += [e.surface for g in lesson.grammar for e in g.examples]
-    texts += [t.model_answer.surface for t in lesson.production]
-    for rp, _scenario in shown_role_plays(lesson, scenarios):
-        texts += [p.surface for p in (*rp.partner_lines, *rp.useful_expressions)]
-    return "\n".join(texts)
+    cards = [rp for rp, _scenario in shown_role_plays(lesson, scenarios)]
+    shown = lesson_texts(lesson, dialogues=[choice.dialogue], role_plays=cards)
+    return "\n".join(text for _path, text in shown)
 
 
 def _grammar(lesson: AuthoredLesson, choice: Choice, kit: PrelessonKit) -> list[GrammarFunction]:

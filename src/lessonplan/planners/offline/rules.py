@@ -10,9 +10,15 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from lessonplan.domain.inflection import contains_word
-from lessonplan.planners.offline.authored import STEPS, AuthoredLesson
+from lessonplan.planners.offline.authored import (
+    STEPS,
+    AuthoredDialogue,
+    AuthoredLesson,
+    AuthoredRolePlay,
+)
 
 WORDS = (20, 30)
 KEY_EXPRESSIONS = (3, 6)
@@ -43,11 +49,18 @@ def _count(what: str, value: int, bounds: tuple[int, int], path: str) -> list[st
     return [f"{path}: {value} {what}; FORMAT.md asks for {low}-{high}"]
 
 
-def lesson_texts(lesson: AuthoredLesson) -> list[tuple[str, str]]:
-    """Every Japanese sentence of the lesson with its JSON path."""
+def lesson_texts(
+    lesson: AuthoredLesson,
+    *,
+    dialogues: Collection[AuthoredDialogue] | None = None,
+    role_plays: Collection[AuthoredRolePlay] | None = None,
+) -> list[tuple[str, str]]:
+    """Every Japanese sentence of the lesson with its JSON path; given ``dialogues`` or
+    ``role_plays``, only those of them (what a lesson shows), the rest all the same."""
     texts: list[tuple[str, str]] = []
     for i, d in enumerate(lesson.dialogues):
-        texts += [(f"$.dialogues[{i}].turns[{j}]", t.surface) for j, t in enumerate(d.turns)]
+        if dialogues is None or d in dialogues:
+            texts += [(f"$.dialogues[{i}].turns[{j}]", t.surface) for j, t in enumerate(d.turns)]
     texts += [
         (f"$.reading.sentences[{i}]", s.surface) for i, s in enumerate(lesson.reading.sentences)
     ]
@@ -58,6 +71,8 @@ def lesson_texts(lesson: AuthoredLesson) -> list[tuple[str, str]]:
         for i, t in enumerate(lesson.production)
     ]
     for i, rp in enumerate(lesson.role_plays):
+        if role_plays is not None and rp not in role_plays:
+            continue
         texts += [
             (f"$.role_plays[{i}].partner_lines[{j}]", p.surface)
             for j, p in enumerate(rp.partner_lines)
